@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives for real: chromium (browser tests), Xvfb and xdotool (desk timer on
+# X11), espeak-ng (spoken cues), libosmesa6 (software OpenGL fallback for the figure renderer).
+set -euo pipefail
+needed=()
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
+command -v Xvfb >/dev/null 2>&1 || needed+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || needed+=(xdotool)
+command -v espeak-ng >/dev/null 2>&1 || needed+=(espeak-ng)
+[ -e /usr/lib/x86_64-linux-gnu/libOSMesa.so.8 ] || [ -e /usr/lib/aarch64-linux-gnu/libOSMesa.so.8 ] || needed+=(libosmesa6)
+dpkg -s libxss1 >/dev/null 2>&1 || needed+=(libxss1)
+dpkg -s libegl1 >/dev/null 2>&1 || needed+=(libegl1 libegl-mesa0 libgl1-mesa-dri)
+fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
+[ ${#needed[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "PsoasCare tests need these system packages, and apt-get is not available to install them:" >&2
+    echo "  ${needed[*]}" >&2
+    echo "Install them with your system's package manager, then run 'make test' again." >&2
+    exit 1
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing Debian packages: ${needed[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null

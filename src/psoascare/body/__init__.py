@@ -1,0 +1,1 @@
+"""The musculoskeletal model: segments, joints, postures -> muscle paths, lengths, moment arms; figures."""

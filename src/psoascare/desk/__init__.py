@@ -1,0 +1,1 @@
+"""The sitting timer: policy, activity sources and notifiers (one module per platform)."""

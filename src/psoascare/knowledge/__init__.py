@@ -1,0 +1,1 @@
+"""Anatomy facts with sources, the lesson text, red-flag screening and outcome measures."""

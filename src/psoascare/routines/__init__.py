@@ -1,0 +1,1 @@
+"""Exercise library, routine templates, the guided-session engine and resisted-stretch protocols."""
