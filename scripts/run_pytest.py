@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 
 import pytest
 
 
 def main() -> int:
+    # Tests never touch the user's real data directory.
+    os.environ.setdefault("PSOASCARE_DATA_DIR", tempfile.mkdtemp(prefix="psoascare-test-"))
     code = pytest.main(sys.argv[1:])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         print("pytest collected no tests: treating that as a failure", file=sys.stderr)
