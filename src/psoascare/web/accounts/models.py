@@ -1,0 +1,139 @@
+"""Therapists and their clients on Django's auth users, and single-use invitation links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import models, transaction
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    THERAPIST = "therapist", "Therapist"
+    CLIENT = "client", "Client"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    therapist = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_profiles"
+    )
+    video_call_url = models.URLField(blank=True, help_text="Therapists: the link clients use for video calls.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.role})"
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == Role.THERAPIST
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+
+def role_of(user: object) -> str | None:
+    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.role if profile is not None else None
+
+
+def clients_of(therapist: User) -> models.QuerySet[User]:
+    return User.objects.filter(profile__role=Role.CLIENT, profile__therapist=therapist).order_by("username")
+
+
+# Therapists edit their own content in the Django admin; these apps hold it (the admin scopes rows by owner).
+THERAPIST_ADMIN_APPS = ("lessons",)
+
+
+def create_therapist(username: str, email: str, password: str) -> User:
+    from django.contrib.auth.models import Permission
+
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
+        Profile.objects.create(user=user, role=Role.THERAPIST)
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=THERAPIST_ADMIN_APPS))
+    return user
+
+
+def create_client(username: str, email: str, password: str, therapist: User | None) -> User:
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, email=email, password=password)
+        Profile.objects.create(user=user, role=Role.CLIENT, therapist=therapist)
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationError(Exception):
+    """The link is unknown, used or expired."""
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link a therapist sends to a new client. Only a hash of the token is stored."""
+
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation for {self.email}"
+
+    @classmethod
+    def issue(cls, therapist: User, email: str, name: str = "") -> tuple[Invitation, str]:
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            therapist=therapist,
+            email=email,
+            name=name,
+            token_hash=_digest(token),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        return invitation, token
+
+    @classmethod
+    def find_usable(cls, token: str) -> Invitation:
+        invitation = cls.objects.filter(token_hash=_digest(token)).first()
+        if invitation is None:
+            raise InvitationError("This invitation link is not valid. Ask your therapist for a new one.")
+        if invitation.used_at is not None:
+            raise InvitationError("This invitation link has already been used. Log in instead.")
+        if invitation.expires_at <= timezone.now():
+            raise InvitationError("This invitation link has expired. Ask your therapist for a new one.")
+        return invitation
+
+    @property
+    def status(self) -> str:
+        if self.used_at:
+            return "accepted"
+        return "expired" if self.expires_at <= timezone.now() else "open"
+
+    def accept(self, username: str, password: str) -> User:
+        with transaction.atomic():
+            # Lock the row so two tabs cannot both spend the same link.
+            fresh = Invitation.objects.select_for_update().get(pk=self.pk)
+            if fresh.used_at is not None:
+                raise InvitationError("This invitation link has already been used. Log in instead.")
+            user = create_client(username, self.email, password, therapist=self.therapist)
+            if self.name:
+                user.first_name = self.name[:150]
+                user.save(update_fields=["first_name"])
+            fresh.used_at = timezone.now()
+            fresh.used_by = user
+            fresh.save(update_fields=["used_at", "used_by"])
+        return user

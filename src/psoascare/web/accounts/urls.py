@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from psoascare.web.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("invite/", views.invite, name="invite"),
+    path("invite/<str:token>/", views.accept, name="accept"),
+]

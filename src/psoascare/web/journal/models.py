@@ -1,0 +1,169 @@
+"""The client's record: pain, ticked items, guided sessions and desk-timer events."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from psoascare.desk.records import DeskEvent as DeskEventRecord
+    from psoascare.routines.records import SessionRecord
+
+
+class PainRecord(models.Model):
+    """Pain now on the NPRS, 0 (none) to 10 (worst imaginable); one per client and day, the latest wins."""
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pain_records")
+    day = models.DateField()
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "day"], name="one_pain_record_per_day"),
+            models.CheckConstraint(condition=models.Q(score__lte=10), name="pain_score_at_most_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day}: {self.score}/10"
+
+    @classmethod
+    def record(cls, client: User, day: date, score: int, note: str = "") -> PainRecord:
+        record, _ = cls.objects.update_or_create(
+            client=client, day=day, defaults={"score": score, "note": note, "recorded_at": timezone.now()}
+        )
+        return record
+
+
+class CompletedItem(models.Model):
+    """A ticked item on the Today page (a stretch on one side at one time, an hourly move)."""
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="completed_items")
+    day = models.DateField()
+    item_key = models.CharField(max_length=120)
+    label = models.CharField(max_length=200)
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-done_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "day", "item_key"], name="tick_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.day} {self.item_key}"
+
+
+class StretchSessionManager(models.Manager["StretchSession"]):
+    def create_from_record(self, client: User, record: SessionRecord, source: str) -> StretchSession:
+        return self.create(
+            client=client,
+            routine_slug=record.routine_slug,
+            title=record.title,
+            mode=record.mode,
+            protocol=record.protocol or "",
+            started_at=record.started_at,
+            ended_at=record.ended_at,
+            completed=record.completed,
+            steps=[step for step in record.as_dict()["steps"]],
+            source=source,
+        )
+
+
+class StretchSession(models.Model):
+    """A guided session, finished or abandoned, with what was done step by step."""
+
+    SOURCES = [("web", "Browser"), ("cli", "Terminal"), ("api", "API"), ("clinic", "Clinic")]
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="stretch_sessions")
+    routine_slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    mode = models.CharField(max_length=16, default="home")
+    protocol = models.CharField(max_length=80, blank=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    completed = models.BooleanField()
+    steps = models.JSONField(default=list)
+    source = models.CharField(max_length=16, choices=SOURCES)
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StretchSessionManager()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.routine_slug} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seconds_done(self) -> float:
+        return float(sum(step.get("done_seconds", 0) for step in self.steps))
+
+    def as_record(self) -> SessionRecord:
+        from psoascare.routines.records import SessionRecord
+
+        data: dict[str, Any] = {
+            "routine_slug": self.routine_slug,
+            "title": self.title,
+            "mode": self.mode,
+            "protocol": self.protocol or None,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat(),
+            "completed": self.completed,
+            "steps": self.steps,
+        }
+        return SessionRecord.from_dict(data)
+
+
+class DeskEventManager(models.Manager["DeskEvent"]):
+    def create_from_event(self, client: User, event: DeskEventRecord, source: str) -> DeskEvent:
+        return self.create(
+            client=client,
+            kind=str(event.kind.value if hasattr(event.kind, "value") else event.kind),
+            started_at=event.started_at,
+            ended_at=event.ended_at,
+            detail=event.detail,
+            source=source,
+        )
+
+
+class DeskEvent(models.Model):
+    """What the desk timer saw: sitting bouts, nudges, breaks taken, snoozes, natural breaks."""
+
+    KINDS = [
+        ("sitting_bout", "Sitting bout"),
+        ("nudge", "Nudge"),
+        ("break_taken", "Break taken"),
+        ("snoozed", "Snoozed"),
+        ("natural_break", "Natural break"),
+    ]
+    SOURCES = [("desktop", "Desktop timer"), ("web", "Browser timer"), ("api", "API")]
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="desk_events")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=16, choices=SOURCES)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeskEventManager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["client", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> float | None:
+        if self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds() / 60

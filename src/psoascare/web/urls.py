@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from psoascare.web import views
+from psoascare.web.accounts import views as account_views
+from psoascare.web.journal import views as journal_views
+
+admin.site.site_header = "PsoasCare administration"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("today/", journal_views.today, name="today"),
+    path("today/tick/", journal_views.tick_item, name="tick"),
+    path("today/pain/", journal_views.record_pain, name="record_pain"),
+    path("journal/", include("psoascare.web.journal.urls")),
+    path("learn/", include("psoascare.web.lessons.urls")),
+    path("accounts/", include("psoascare.web.accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("clinic/", include("psoascare.web.clinic.urls")),
+    path("admin/", admin.site.urls),
+]

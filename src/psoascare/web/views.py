@@ -1,0 +1,18 @@
+"""Project-level views: the health check."""
+
+from __future__ import annotations
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return HttpResponse(f"database unavailable: {exc.__class__.__name__}", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

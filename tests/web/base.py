@@ -1,0 +1,32 @@
+"""One base test case that builds a small cast of users in code, as every web test needs them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+
+from psoascare.web.accounts.models import create_client, create_therapist
+from psoascare.web.programs.models import Assignment
+
+PASSWORD = "correct horse battery staple"
+
+
+class BaseTestCase(TestCase):
+    """Therapist X has clients A and B (A on the bed-edge routine); therapist Y has client C; plus an admin."""
+
+    therapist_x: User
+    therapist_y: User
+    client_a: User
+    client_b: User
+    client_c: User
+    admin: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.therapist_x = create_therapist("xena", "xena@example.org", PASSWORD)
+        cls.therapist_y = create_therapist("yuri", "yuri@example.org", PASSWORD)
+        cls.client_a = create_client("alice", "alice@example.org", PASSWORD, therapist=cls.therapist_x)
+        cls.client_b = create_client("bob", "bob@example.org", PASSWORD, therapist=cls.therapist_x)
+        cls.client_c = create_client("carol", "carol@example.org", PASSWORD, therapist=cls.therapist_y)
+        cls.admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
+        Assignment.objects.create(client=cls.client_a, therapist=cls.therapist_x, template_slug="bed-edge")

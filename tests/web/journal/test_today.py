@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.utils import timezone
+
+from psoascare.web.journal.models import CompletedItem, PainRecord
+from tests.web.base import BaseTestCase
+
+
+class TodayTestCase(BaseTestCase):
+    def test_it_sends_anonymous_users_to_log_in(self) -> None:
+        response = self.client.get("/today/")
+        self.assertRedirects(response, "/accounts/login/?next=/today/", fetch_redirect_response=False)
+
+    def test_it_lists_morning_and_night_stretches_on_both_sides(self) -> None:
+        self.client.force_login(self.client_a)
+        response = self.client.get("/today/")
+        self.assertEqual(response.status_code, 200)
+        keys = {item.due.key for item in response.context["today"].items}
+        for side in ("left", "right"):
+            self.assertIn(f"bed-edge-hang:{side}:0730", keys)
+            self.assertIn(f"bed-edge-hang:{side}:2130", keys)
+        self.assertContains(response, "/learn/red-flags/")
+
+    def test_it_lists_hourly_moves_on_working_days(self) -> None:
+        self.client.force_login(self.client_a)
+        today = self.client.get("/today/").context["today"]
+        moves = [item.due for item in today.items if item.due.kind == "move"]
+        if today.day.weekday() < 5:
+            self.assertEqual([m.at.hour for m in moves], list(range(10, 18)))
+        else:
+            self.assertEqual(moves, [])
+
+    def test_it_records_a_tick_with_a_timestamp(self) -> None:
+        self.client.force_login(self.client_a)
+        before = timezone.now()
+        response = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730"})
+        self.assertRedirects(response, "/today/")
+        item = CompletedItem.objects.get(client=self.client_a)
+        self.assertEqual(item.item_key, "bed-edge-hang:left:0730")
+        self.assertGreaterEqual(item.done_at, before)
+        page = self.client.get("/today/")
+        self.assertContains(page, "done at")
+
+    def test_it_undoes_a_tick(self) -> None:
+        self.client.force_login(self.client_a)
+        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730"})
+        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730", "undo": "on"})
+        self.assertFalse(CompletedItem.objects.exists())
+
+    def test_it_rejects_an_item_that_is_not_due(self) -> None:
+        self.client.force_login(self.client_a)
+        response = self.client.post("/today/tick/", {"item_key": "made-up:left:0000"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "not on today", status_code=400)
+        self.assertFalse(CompletedItem.objects.exists())
+
+    def test_it_says_when_there_is_no_routine(self) -> None:
+        self.client.force_login(self.client_b)
+        response = self.client.get("/today/")
+        self.assertContains(response, "has not given you a routine")
+
+    def test_it_hides_the_today_page_from_therapists(self) -> None:
+        self.client.force_login(self.therapist_x)
+        self.assertEqual(self.client.get("/today/").status_code, 404)
+
+
+class PainTestCase(BaseTestCase):
+    def test_it_records_todays_pain(self) -> None:
+        self.client.force_login(self.client_a)
+        response = self.client.post("/today/pain/", {"score": "4", "note": "stiff after driving"})
+        self.assertRedirects(response, "/today/")
+        record = PainRecord.objects.get(client=self.client_a)
+        self.assertEqual((record.score, record.note, record.day), (4, "stiff after driving", timezone.localdate()))
+
+    def test_it_keeps_one_record_per_day(self) -> None:
+        self.client.force_login(self.client_a)
+        self.client.post("/today/pain/", {"score": "4"})
+        self.client.post("/today/pain/", {"score": "2"})
+        self.assertEqual(list(PainRecord.objects.values_list("score", flat=True)), [2])
+
+    def test_it_rejects_scores_off_the_scale_with_a_clear_error(self) -> None:
+        self.client.force_login(self.client_a)
+        expected = {
+            "11": "cannot be above 10",
+            "-1": "cannot be below 0",
+            "abc": "whole number from 0 (none) to 10",
+            "": "Choose a number from 0 to 10",
+            "4.5": "whole number from 0 (none) to 10",
+        }
+        for value, message in expected.items():
+            with self.subTest(value=value):
+                response = self.client.post("/today/pain/", {"score": value})
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, message, status_code=400)
+        self.assertFalse(PainRecord.objects.exists())

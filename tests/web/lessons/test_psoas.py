@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from psoascare.web.lessons.models import Resource
+from tests.web.base import BaseTestCase
+
+
+class LessonPageTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.video = Resource.objects.create(
+            therapist=self.therapist_x,
+            kind="video",
+            title="Xena's psoas video",
+            url="https://youtu.be/dQw4w9WgXcQ",
+            note="Watch from minute 2.",
+            shared_with_all=True,
+        )
+        self.article = Resource.objects.create(
+            therapist=self.therapist_y,
+            kind="article",
+            title="Yuri's article",
+            url="https://example.org/psoas",
+            note="Y's pick",
+            shared_with_all=True,
+            public=True,
+        )
+
+    def test_it_teaches_origin_course_insertion_and_actions_with_sources(self) -> None:
+        response = self.client.get("/learn/psoas/")
+        for text in (
+            "T12 to L5",
+            "lesser trochanter",
+            "main hip flexor",
+            "walking, running, cycling",
+            "climbing stairs",
+            "Bogduk",
+            "Boukabache",
+        ):
+            self.assertContains(response, text)
+
+    def test_it_corrects_the_common_claims_kindly(self) -> None:
+        response = self.client.get("/learn/psoas/")
+        self.assertContains(response, "the bottom 5 vertebrae (T12–L4)")
+        self.assertContains(response, "all five lumbar vertebrae (T12–L5)")
+        self.assertContains(response, "odds ratio 0.97")
+        self.assertContains(response, "Hug the other knee to your chest")
+
+    def test_it_shows_a_client_their_therapists_picks_with_the_note(self) -> None:
+        self.client.force_login(self.client_a)
+        response = self.client.get("/learn/psoas/")
+        self.assertContains(response, "Xena&#x27;s psoas video")
+        self.assertContains(response, "Watch from minute 2.")
+        self.assertNotContains(response, "Yuri&#x27;s article")
+
+    def test_it_embeds_known_videos_only_after_a_click(self) -> None:
+        self.client.force_login(self.client_a)
+        response = self.client.get("/learn/psoas/")
+        self.assertContains(response, 'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"')
+        self.assertNotContains(response, "<iframe")
+
+    def test_it_shares_with_chosen_clients_only(self) -> None:
+        self.video.shared_with_all = False
+        self.video.save()
+        self.video.clients.add(self.client_b)
+        self.client.force_login(self.client_a)
+        self.assertNotContains(self.client.get("/learn/psoas/"), "Xena&#x27;s psoas video")
+        self.client.force_login(self.client_b)
+        self.assertContains(self.client.get("/learn/psoas/"), "Xena&#x27;s psoas video")
+
+    def test_it_shows_anonymous_readers_only_public_picks(self) -> None:
+        response = self.client.get("/learn/psoas/")
+        self.assertContains(response, "Yuri&#x27;s article")
+        self.assertNotContains(response, "Xena&#x27;s psoas video")
+
+    def test_it_lists_the_red_flags_with_what_to_do(self) -> None:
+        response = self.client.get("/learn/red-flags/")
+        self.assertContains(response, "saddle")
+        self.assertContains(response, "Get emergency care now")
+        self.assertContains(response, "see your doctor soon")
+        self.assertContains(response, "NICE NG59")
