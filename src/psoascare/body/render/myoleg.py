@@ -1,0 +1,232 @@
+"""MyoLeg (myo-sim, Apache-2.0): its bone meshes, posed from a PsoasCare posture.
+
+MyoLeg is a MuJoCo conversion of Rajagopal2016, the model our body model follows, and its `pelvis`
+body keeps OpenSim's pelvis frame (x anterior, y up, z right): the femur bodies sit at Rajagopal's
+hip centres and the psoas sites at Rajagopal's path points, both in pelvis coordinates. MuJoCo's world
+is z-up, so the pelvis body carries a fixed rotation (OpenSim y -> world z, x -> world -y, z -> world
+-x); a point p of our pelvis frame is at `xpos + xmat @ p` in the world. MyoLeg's hip is three hinges
+in OpenSim's order (flexion about z, adduction about x, rotation about y; the left axes negated as in
+OpenSim), so our posture's hip angles set its joints directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from psoascare.body.render.views import SIDES
+
+if TYPE_CHECKING:
+    from psoascare.body.postures import Posture
+
+log = logging.getLogger(__name__)
+
+MYOLEG_MODEL_NAME = "myolegs"
+# Turn of the whole body about world x (degrees) for each posture orientation.
+BODY_TURN_DEG = {"upright": 0.0, "supine": -90.0, "prone": 90.0}
+LUMBAR_BODIES = ("lumbar5", "lumbar4", "lumbar3", "lumbar2", "lumbar1")
+
+
+@dataclass(frozen=True)
+class PoseAngles:
+    """The joint angles MyoLeg takes from a posture, in degrees (OpenSim's signs)."""
+
+    hip_flexion: dict[str, float]
+    hip_adduction: dict[str, float]
+    hip_rotation: dict[str, float]
+    knee_flexion: dict[str, float]
+    lumbar_flexion: float
+    pelvic_tilt: float
+    orientation: str = "upright"
+
+    @classmethod
+    def from_posture(cls, posture: Posture) -> PoseAngles:
+        def per_side(prefix: str) -> dict[str, float]:
+            return {side: float(getattr(posture, f"{prefix}_{side}")) for side in SIDES}
+
+        return cls(
+            hip_flexion=per_side("hip_flexion"),
+            hip_adduction=per_side("hip_adduction"),
+            hip_rotation=per_side("hip_rotation"),
+            knee_flexion=per_side("knee_flexion"),
+            lumbar_flexion=float(getattr(posture, "lumbar_flexion", 0.0)),
+            pelvic_tilt=float(getattr(posture, "pelvic_tilt", 0.0)),
+            orientation=str(getattr(posture, "orientation", "upright")),
+        )
+
+
+def _route_mujoco_warning(message: str) -> None:
+    log.debug("mujoco: %s", message.strip())
+
+
+@lru_cache(maxsize=1)
+def _compiled_myoleg() -> Any:
+    """Compile MyoLeg once per process (about half a second); callers take copies."""
+    import mujoco
+    import myo_sim
+
+    # myo-sim attaches its parts with an empty name prefix, which MuJoCo warns about on every compile.
+    previous = mujoco.get_mju_user_warning()
+    mujoco.set_mju_user_warning(_route_mujoco_warning)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return myo_sim.load_model(MYOLEG_MODEL_NAME)
+    finally:
+        mujoco.set_mju_user_warning(previous)
+
+
+def myoleg_version() -> str:
+    import mujoco
+    import myo_sim
+
+    return f"myo-sim {myo_sim.__version__}, mujoco {mujoco.__version__}"
+
+
+class MyoLeg:
+    """One editable copy of MyoLeg with its kinematic state."""
+
+    def __init__(self) -> None:
+        import mujoco
+
+        self._mujoco = mujoco
+        self.model = _compiled_myoleg().__copy__()
+        self.data = mujoco.MjData(self.model)
+        self._rest_body_quat = self.model.body_quat.copy()
+        self.pelvis_id = self.body_id("pelvis")
+        mujoco.mj_kinematics(self.model, self.data)
+
+    def body_id(self, name: str) -> int:
+        return int(self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_BODY, name))
+
+    def geom_id(self, name: str) -> int:
+        identifier = int(self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_GEOM, name))
+        if identifier < 0:
+            raise KeyError(f"MyoLeg has no geom {name!r}")
+        return identifier
+
+    def joint_qpos_address(self, name: str) -> int:
+        identifier = self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_JOINT, name)
+        if identifier < 0:
+            raise KeyError(f"MyoLeg has no joint {name!r}")
+        return int(self.model.jnt_qposadr[identifier])
+
+    def site_local(self, name: str) -> tuple[str, np.ndarray]:
+        """A site's body name and position in that body's frame (metres)."""
+        identifier = self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_SITE, name)
+        if identifier < 0:
+            raise KeyError(f"MyoLeg has no site {name!r}")
+        body_id = self.model.site_bodyid[identifier]
+        body = self._mujoco.mj_id2name(self.model, self._mujoco.mjtObj.mjOBJ_BODY, body_id)
+        return str(body), self.model.site_pos[identifier].copy()
+
+    def pose(self, angles: PoseAngles) -> None:
+        """Set the joints (and the passive lumbar vertebrae) from `angles` and run forward kinematics."""
+        model, data = self.model, self.data
+        data.qpos[:] = model.qpos0
+        for side in SIDES:
+            joint_angles_deg = {
+                f"hip_flexion_{side}": angles.hip_flexion[side],
+                f"hip_adduction_{side}": angles.hip_adduction[side],
+                f"hip_rotation_{side}": angles.hip_rotation[side],
+                f"knee_angle_{side}": angles.knee_flexion[side],
+            }
+            for joint, angle_deg in joint_angles_deg.items():
+                data.qpos[self.joint_qpos_address(joint)] = np.radians(angle_deg)
+        self._apply_joint_couplings()
+        self._place_body(angles.orientation, angles.pelvic_tilt)
+        self._bend_lumbar_spine(angles.lumbar_flexion)
+        self._mujoco.mj_kinematics(model, data)
+
+    def _apply_joint_couplings(self) -> None:
+        """Knee translations and patella follow knee_angle through polynomial joint equalities.
+
+        Forward kinematics does not enforce equality constraints, so they are evaluated here the way
+        MuJoCo defines them: q1 - q1_ref = sum_i c_i (q2 - q2_ref)^i.
+        """
+        model, data = self.model, self.data
+        joint_equality = self._mujoco.mjtEq.mjEQ_JOINT
+        for index in range(model.neq):
+            if model.eq_type[index] != joint_equality or not model.eq_active0[index]:
+                continue
+            follower, leader = int(model.eq_obj1id[index]), int(model.eq_obj2id[index])
+            follower_address = model.jnt_qposadr[follower]
+            leader_address = model.jnt_qposadr[leader]
+            # The polynomials were fitted over the knee's range; keep them inside it.
+            low, high = model.jnt_range[leader]
+            leader_angle = float(np.clip(data.qpos[leader_address], low, high))
+            offset = leader_angle - model.qpos0[leader_address]
+            coefficients = model.eq_data[index, :5]
+            data.qpos[follower_address] = model.qpos0[follower_address] + sum(
+                coefficient * offset**power for power, coefficient in enumerate(coefficients)
+            )
+
+    def _place_body(self, orientation: str, pelvic_tilt_deg: float) -> None:
+        """Turn the whole body: lying down for supine/prone, then the pelvic tilt.
+
+        OpenSim's pelvis_tilt is a turn about the pelvis z axis, positive lifting the front of the
+        pelvis (posterior tilt). The pelvis z axis is the world's -x here, so a tilt t is a turn of -t
+        about world x. Lying supine turns the upright body -90 degrees about world x (the front faces
+        up, the head points to world +y); prone turns it +90 degrees.
+        """
+        if orientation not in BODY_TURN_DEG:
+            raise ValueError(f"unknown orientation {orientation!r}; known: {', '.join(BODY_TURN_DEG)}")
+        turn = np.radians(BODY_TURN_DEG[orientation] - pelvic_tilt_deg)
+        root = self.joint_qpos_address("root")
+        self.data.qpos[root + 3 : root + 7] = (np.cos(turn / 2.0), np.sin(turn / 2.0), 0.0, 0.0)
+
+    def _bend_lumbar_spine(self, lumbar_flexion_deg: float) -> None:
+        """Share lumbar flexion equally among L5/S1 ... L1/L2 (MyoLeg's torso has no joints of its own).
+
+        Each lumbar body's frame is parallel to the pelvis frame, so flexion (the anterior side moving
+        down) is a rotation about the body's -z axis, composed with its rest orientation.
+        """
+        per_level = np.radians(lumbar_flexion_deg) / len(LUMBAR_BODIES)
+        flexion = np.array([np.cos(per_level / 2.0), 0.0, 0.0, -np.sin(per_level / 2.0)])
+        for name in LUMBAR_BODIES:
+            identifier = self.body_id(name)
+            rotated = np.empty(4)
+            self._mujoco.mju_mulQuat(rotated, self._rest_body_quat[identifier], flexion)
+            self.model.body_quat[identifier] = rotated
+
+    def pelvis_to_world(self, points: np.ndarray) -> np.ndarray:
+        """Map (..., 3) points from our pelvis frame to MuJoCo world coordinates (after `pose`)."""
+        rotation = self.data.xmat[self.pelvis_id].reshape(3, 3)
+        return np.asarray(points, dtype=float) @ rotation.T + self.data.xpos[self.pelvis_id]
+
+    def body_pose_in_pelvis(self, body: str) -> tuple[np.ndarray, np.ndarray]:
+        """A body's rotation (body -> pelvis) and origin in our pelvis frame (after `pose`)."""
+        identifier = self.body_id(body)
+        pelvis_rotation = self.data.xmat[self.pelvis_id].reshape(3, 3)
+        body_rotation = self.data.xmat[identifier].reshape(3, 3)
+        origin = pelvis_rotation.T @ (self.data.xpos[identifier] - self.data.xpos[self.pelvis_id])
+        return pelvis_rotation.T @ body_rotation, origin
+
+    def geom_world_corners(self, geom_names: tuple[str, ...]) -> np.ndarray:
+        """World coordinates of the bounding-box corners of the named geoms (for framing a camera)."""
+        signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=float)
+        corners = []
+        for name in geom_names:
+            identifier = self.geom_id(name)
+            centre, half_size = self.model.geom_aabb[identifier, :3], self.model.geom_aabb[identifier, 3:]
+            local = centre + signs * half_size
+            rotation = self.data.geom_xmat[identifier].reshape(3, 3)
+            corners.append(local @ rotation.T + self.data.geom_xpos[identifier])
+        return np.concatenate(corners)
+
+    def geom_world_vertices(self, geom_name: str, max_vertices: int) -> np.ndarray:
+        """World coordinates of (at most `max_vertices`, evenly picked) vertices of a mesh geom."""
+        identifier = self.geom_id(geom_name)
+        mesh = int(self.model.geom_dataid[identifier])
+        if mesh < 0:
+            raise ValueError(f"geom {geom_name!r} is not a mesh")
+        start, count = int(self.model.mesh_vertadr[mesh]), int(self.model.mesh_vertnum[mesh])
+        step = max(count // max_vertices, 1)
+        local = self.model.mesh_vert[start : start + count : step].astype(float)
+        rotation = self.data.geom_xmat[identifier].reshape(3, 3)
+        return local @ rotation.T + self.data.geom_xpos[identifier]

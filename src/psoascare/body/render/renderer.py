@@ -1,0 +1,197 @@
+"""Headless MuJoCo rendering of MyoLeg's bones with PsoasCare's muscle paths drawn in.
+
+One `BodyRenderer` holds one OpenGL context, one MuJoCo render context and one scene; every figure
+reuses them (creating a context costs far more than drawing a frame). MyoLeg's own tendons are hidden:
+the muscles in the picture are the polylines our body model computes, placed through the pelvis pose.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from psoascare.body.render.gl import GLBackend, create_context, select_backend
+from psoascare.body.render.myoleg import MyoLeg, PoseAngles
+from psoascare.body.render.views import Camera, View, frame_camera
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from psoascare.body.render.anatomy import DrawnPath
+
+DEFAULT_WIDTH = 480
+DEFAULT_HEIGHT = 640
+BACKGROUND_RGB = (255, 255, 255)
+BONE_RGBA = (0.89, 0.85, 0.78, 1.0)
+# Extra scene slots for the backdrop and the muscle capsules added after MuJoCo fills in the bones.
+EXTRA_GEOM_SLOTS = 2000
+# Orthographic, so the distance only has to put the camera outside the body.
+CAMERA_DISTANCE_M = 4.0
+# How much of a muscle hidden behind bone still shows (an "x-ray" blend), 0..1.
+HIDDEN_MUSCLE_OPACITY = 0.6
+# Self-light on the muscle capsules so the thin muscle stays saturated next to the bones.
+MUSCLE_EMISSION = 0.35
+
+
+class RenderUnavailable(RuntimeError):
+    """No headless OpenGL here; the message says why (callers fall back to SVG)."""
+
+
+class BodyRenderer:
+    """Renders posed MyoLeg bones plus muscle polylines to RGB arrays; use as a context manager."""
+
+    def __init__(self, width: int = DEFAULT_WIDTH, height: int = DEFAULT_HEIGHT) -> None:
+        self.backend: GLBackend = select_backend()
+        if not self.backend.available:
+            raise RenderUnavailable(self.backend.reason)
+        import mujoco
+
+        self._mujoco = mujoco
+        self.width, self.height = width, height
+        self.myoleg = MyoLeg()
+        model = self.myoleg.model
+        model.vis.global_.offwidth = max(width, int(model.vis.global_.offwidth))
+        model.vis.global_.offheight = max(height, int(model.vis.global_.offheight))
+        # The free camera is orthographic: no perspective, as in an anatomy atlas. MuJoCo then reads
+        # the vertical field of view as an extent in metres (set per figure).
+        model.vis.global_.orthographic = 1
+        # Even, frontal light so the bones read as bones and the muscle colours stay true.
+        model.vis.headlight.ambient[:] = 0.45
+        model.vis.headlight.diffuse[:] = 0.55
+        model.vis.headlight.specular[:] = 0.05
+        model.light_active[:] = 0
+        # MyoLeg's own tendons are not our muscle paths: never draw them.
+        model.tendon_width[:] = 0.0
+        model.tendon_rgba[:, 3] = 0.0
+        self._rest_geom_rgba = model.geom_rgba.copy()
+        self.last_camera: Camera | None = None
+        self._gl_context: Any = create_context(self.backend, width, height)
+        self._render_context: Any = mujoco.MjrContext(model, mujoco.mjtFontScale.mjFONTSCALE_100.value)
+        mujoco.mjr_setBuffer(mujoco.mjtFramebuffer.mjFB_OFFSCREEN.value, self._render_context)
+        self._scene = mujoco.MjvScene(model, maxgeom=model.ngeom + EXTRA_GEOM_SLOTS)
+        for flag in ("mjRND_SHADOW", "mjRND_REFLECTION", "mjRND_SKYBOX", "mjRND_FOG", "mjRND_HAZE"):
+            self._scene.flags[getattr(mujoco.mjtRndFlag, flag)] = 0
+        self._options = mujoco.MjvOption()
+        self._options.flags[mujoco.mjtVisFlag.mjVIS_TENDON] = 0
+        self._options.flags[mujoco.mjtVisFlag.mjVIS_ACTUATOR] = 0
+        self._options.sitegroup[:] = 0
+        self._rect = mujoco.MjrRect(0, 0, width, height)
+        self._rgb = np.empty((height, width, 3), dtype=np.uint8)
+        self._closed = False
+        # EGL tears its display down at exit; free our context before that happens.
+        atexit.register(self.close)
+
+    def __enter__(self) -> BodyRenderer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Free the GL resources."""
+        if self._closed:
+            return
+        self._closed = True
+        self._render_context.free()
+        self._gl_context.free()
+        atexit.unregister(self.close)
+
+    def pose(self, angles: PoseAngles) -> None:
+        self.myoleg.pose(angles)
+
+    def _show_bones(self, bones: Sequence[str]) -> None:
+        rgba = self.myoleg.model.geom_rgba
+        rgba[:] = self._rest_geom_rgba
+        rgba[:, 3] = 0.0  # MuJoCo skips fully transparent geoms altogether
+        for name in bones:
+            rgba[self.myoleg.geom_id(name)] = BONE_RGBA
+
+    def frame(self, view: View, orientation: str, paths: Sequence[DrawnPath]) -> Camera:
+        """The orthographic camera that fits the view's bones and every path (current pose)."""
+        points = [self.myoleg.geom_world_corners(view.frame_bones)]
+        points += [self.myoleg.pelvis_to_world(path.points) for path in paths]
+        return frame_camera(view, orientation, np.concatenate(points), self.width, self.height)
+
+    def _next_geom(self) -> Any:
+        scene = self._scene
+        if scene.ngeom >= scene.maxgeom:
+            raise RuntimeError("the MuJoCo scene is full: raise EXTRA_GEOM_SLOTS")
+        geom = scene.geoms[scene.ngeom]
+        scene.ngeom += 1
+        return geom
+
+    def _add_backdrop(self, camera: Camera) -> None:
+        """A self-lit plate behind the body: MuJoCo clears to black, so the page colour is drawn as
+        geometry rather than painted in afterwards (which would also wipe out anti-aliased edges)."""
+        mujoco = self._mujoco
+        forward, right, up = camera.axes()
+        orientation = np.column_stack([right, up, -forward]).ravel()
+        half_size = np.array([camera.extent_m * 2, camera.extent_m * 2, 0.001])
+        colour = np.array([*(channel / 255 for channel in BACKGROUND_RGB), 1.0], dtype=np.float32)
+        behind_body = camera.lookat + forward * 1.5
+        geom = self._next_geom()
+        mujoco.mjv_initGeom(geom, mujoco.mjtGeom.mjGEOM_BOX, half_size, behind_body, orientation, colour)
+        geom.emission = 1.0
+        geom.category = mujoco.mjtCatBit.mjCAT_DECOR
+
+    def _add_path(self, path: DrawnPath) -> None:
+        """One capsule per segment of the path, in MuJoCo world coordinates via the pelvis pose."""
+        mujoco = self._mujoco
+        world = self.myoleg.pelvis_to_world(path.points)
+        rgba = np.array([*path.style.rgb, 1.0], dtype=np.float32)
+        for start, end in itertools.pairwise(world):
+            geom = self._next_geom()
+            mujoco.mjv_initGeom(geom, mujoco.mjtGeom.mjGEOM_CAPSULE, np.zeros(3), np.zeros(3), np.eye(3).ravel(), rgba)
+            mujoco.mjv_connector(geom, mujoco.mjtGeom.mjGEOM_CAPSULE, path.style.radius_m, start, end)
+            geom.emission = MUSCLE_EMISSION
+            geom.category = mujoco.mjtCatBit.mjCAT_DECOR
+
+    def _draw(self, camera: Camera, paths: Sequence[DrawnPath]) -> np.ndarray:
+        mujoco = self._mujoco
+        free_camera = mujoco.MjvCamera()
+        free_camera.type = mujoco.mjtCamera.mjCAMERA_FREE
+        free_camera.lookat[:] = camera.lookat
+        free_camera.azimuth = camera.azimuth_deg
+        free_camera.elevation = camera.elevation_deg
+        free_camera.distance = CAMERA_DISTANCE_M
+        self.myoleg.model.vis.global_.fovy = camera.extent_m
+        self._gl_context.make_current()
+        mujoco.mjv_updateScene(
+            self.myoleg.model,
+            self.myoleg.data,
+            self._options,
+            None,
+            free_camera,
+            mujoco.mjtCatBit.mjCAT_ALL.value,
+            self._scene,
+        )
+        self._add_backdrop(camera)
+        for path in paths:
+            self._add_path(path)
+        mujoco.mjr_render(self._rect, self._scene, self._render_context)
+        mujoco.mjr_readPixels(self._rgb, None, self._rect, self._render_context)
+        return np.flipud(self._rgb).copy()  # GL rows run bottom-up
+
+    def render(self, view: View, paths: Sequence[DrawnPath], orientation: str = "upright") -> np.ndarray:
+        """Render the current pose from `view` with `paths`; returns (height, width, 3) uint8 RGB.
+
+        Deep muscle lies behind bone from most angles (the psoas behind the iliac wing seen from the
+        side), so the muscles are drawn a second time on their own and blended in where bone hides
+        them, as anatomy atlases do.
+        """
+        camera = self.frame(view, orientation, paths)
+        self.last_camera = camera
+        self._show_bones(view.bones)
+        with_bones = self._draw(camera, paths)
+        self._show_bones(())
+        muscles_only = self._draw(camera, paths)
+        background = np.array(BACKGROUND_RGB, dtype=np.int16)
+        muscle = np.abs(muscles_only.astype(np.int16) - background).max(axis=2) > 8
+        blended = with_bones.astype(np.float32)
+        muscle_colour = muscles_only[muscle].astype(np.float32)
+        opacity = HIDDEN_MUSCLE_OPACITY
+        blended[muscle] = (1 - opacity) * blended[muscle] + opacity * muscle_colour
+        return np.clip(np.rint(blended), 0, 255).astype(np.uint8)
