@@ -57,7 +57,12 @@ def main(argv: list[str]) -> int:
         body = module.run().strip()
         sections[name] = f"{body}\n\n_Run {stamp} on {machine_description()}._"
         print(body, flush=True)
-    lines = ["# Benchmarks", "", "Written by `make bench` (`python -m bench [NAME ...]`); each section names its machine.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench [NAME ...]`); each section names its machine.",
+        "",
+    ]
     for name in sorted(sections):
         lines += [f"<!-- bench:{name} -->", sections[name], ""]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
