@@ -150,7 +150,7 @@ class BodyModel:
         # Into the cylinder frame: q = R^T (p - c), i.e. (p - c) R for row vectors.
         a = (start - centre) @ rotation
         b = (end - centre) @ rotation
-        result = wrap_over_cylinder(a, b, wrap.radius, wrap.quadrant)
+        result = wrap_over_cylinder(a, b, wrap.radius, wrap.quadrant, wrap.length)
         first, second = result.tangent_points()
         over = (
             np.sqrt(np.einsum("ij,ij->i", first - a, first - a))
@@ -265,7 +265,7 @@ class BodyModel:
         rotation, centre = wrap.rotation("r"), wrap.centre("r")
         a = ((start - centre) @ rotation)[None, :]
         b = ((end - centre) @ rotation)[None, :]
-        result = wrap_over_cylinder(a, b, wrap.radius, wrap.quadrant)
+        result = wrap_over_cylinder(a, b, wrap.radius, wrap.quadrant, wrap.length)
         if not bool(result.wrapped[0]):
             return []
         count = max(int(float(result.surface_length[0]) / WRAP_ARC_SPACING_M), 1)

@@ -59,94 +59,106 @@ def _sign(value: FloatArray) -> FloatArray:
     return np.where(value >= 0.0, 1.0, -1.0)
 
 
-def _positive_angle(angle: FloatArray) -> FloatArray:
-    return np.where(angle < 0.0, angle + TWO_PI, angle)
+def _on_active_side(value: FloatArray, sign: int) -> FloatArray:
+    return _sign(value) == sign
 
 
-def _angle_from_to(start: FloatArray, end: FloatArray) -> FloatArray:
-    """Counter-clockwise angle from start to end, in [0, 2π)."""
-    delta = end - start
-    return np.where(delta < 0.0, delta + TWO_PI, delta)
+def wrap_over_cylinder(
+    a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y", length: float = np.inf
+) -> CylinderWrap:
+    """Wraps the segments a[i] -> b[i] (shape (n, 3), cylinder frame) over a cylinder of this radius.
 
-
-def _outside_active_side(angle: FloatArray, axis: int, sign: int) -> FloatArray:
-    if axis == 0:
-        outside = (angle >= 0.5 * np.pi) & (angle <= 1.5 * np.pi)
-    else:
-        outside = angle > np.pi
-    return ~outside if sign < 0 else outside
-
-
-def _misses_active_side(
-    leaving_angle: FloatArray, arriving_angle: FloatArray, axis: int, sign: int
-) -> FloatArray:
-    """True where a counter-clockwise arc from leaving_angle to arriving_angle is not allowed."""
-    leaving_out = _outside_active_side(leaving_angle, axis, sign)
-    arriving_out = _outside_active_side(arriving_angle, axis, sign)
-    both_out = leaving_out & arriving_out
-    # Both ends on the active side, but the arc between them goes round the inactive side.
-    goes_round = ~leaving_out & ~arriving_out & (_angle_from_to(leaving_angle, arriving_angle) > np.pi)
-    return both_out | goes_round
-
-
-def wrap_over_cylinder(a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y") -> CylinderWrap:
-    """Wraps the segments a[i] -> b[i] (shape (n, 3), cylinder frame) over a cylinder of this radius."""
+    Which segments wrap, and which way round, follows OpenSim 4.6's WrapCylinder for a constrained
+    quadrant: the segment must cut the cylinder while a point is on the active side, or cross from one side
+    to the other passing the axis on the inactive side, or lie wholly on the inactive side; the tangent pair
+    is chosen by which tangent points lie on the active side; and the path is dropped when both tangent
+    points lie beyond the ends of the cylinder (length).
+    """
     if quadrant not in QUADRANTS:
         raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
     axis, sign = QUADRANTS[quadrant]
     ax, ay, az = a[:, 0], a[:, 1], a[:, 2]
     bx, by, bz = b[:, 0], b[:, 1], b[:, 2]
+    r_sq = radius * radius
 
-    # Does the straight segment, seen along the axis, come near the active side at all?
-    dx, dy = bx - ax, by - ay
     a_sq = ax * ax + ay * ay
     b_sq = bx * bx + by * by
-    d_sq = dx * dx + dy * dy
-    d_dot_a = ax * dx + ay * dy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        line_distance_sq = a_sq - d_dot_a * d_dot_a / d_sq
-    a_side, b_side = _sign(a[:, axis]), _sign(b[:, axis])
-    both_active = (a_side == sign) & (b_side == sign)
-    miss = both_active & (line_distance_sq > radius * radius)
-    nearer_side = np.where(a_sq < b_sq, a_side, b_side)
-    miss |= (a_side != b_side) & (nearer_side != sign)
-
     # A point inside the cylinder cannot be wrapped (OpenSim leaves the segment straight).
-    inside = (a_sq < radius * radius) | (b_sq < radius * radius)
+    inside = (a_sq < r_sq) | (b_sq < r_sq)
+
+    # Closest approach of the segment's line to the axis, seen along the axis.
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    d_sq = dx * dx + dy * dy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along = -(ax * dx + ay * dy) / d_sq
+    near_x, near_y = ax + along * dx, ay + along * dy
+    near = (near_x, near_y)
+    cuts_cylinder = (near_x * near_x + near_y * near_y < r_sq) & (along > 0.0) & (along < 1.0)
+    a_active = _on_active_side(a[:, axis], sign)
+    b_active = _on_active_side(b[:, axis], sign)
+    crosses_behind = (a_active != b_active) & ~_on_active_side(near[axis], sign)
+    # With either point on the active side, wrap only if the segment cuts the cylinder or passes behind it;
+    # with both points on the inactive side OpenSim always wraps (round the active side).
+    candidate = np.where(a_active | b_active, cuts_cylinder | crosses_behind, True) & ~inside
 
     # The two tangent directions from each point: angle of the point +- the angle whose cosine is r/|p|.
-    a_far = np.sqrt(np.maximum(a_sq - radius * radius, 0.0))
-    b_far = np.sqrt(np.maximum(b_sq - radius * radius, 0.0))
+    a_far = np.sqrt(np.maximum(a_sq - r_sq, 0.0))
+    b_far = np.sqrt(np.maximum(b_sq - r_sq, 0.0))
     a_offset = np.arctan2(a_far, radius)
     b_offset = np.arctan2(b_far, radius)
     a_heading = np.arctan2(ay, ax)
     b_heading = np.arctan2(by, bx)
-    a_plus, a_minus = _positive_angle(a_heading + a_offset), _positive_angle(a_heading - a_offset)
-    b_plus, b_minus = _positive_angle(b_heading + b_offset), _positive_angle(b_heading - b_offset)
+    a_plus, a_minus = a_heading + a_offset, a_heading - a_offset
+    b_plus, b_minus = b_heading + b_offset, b_heading - b_offset
 
-    # Counter-clockwise: leave at a's "+" tangent, arrive at b's "-" tangent; clockwise the other way round.
-    ccw_blocked = _misses_active_side(a_plus, b_minus, axis, sign)
-    cw_blocked = _misses_active_side(b_plus, a_minus, axis, sign)
-    miss |= ccw_blocked & cw_blocked
-    ccw_sweep = _angle_from_to(a_plus, b_minus)
-    cw_sweep = _angle_from_to(b_plus, a_minus)
-    # Where both ways are allowed, the shorter one (ties go clockwise, as in OpenSim).
-    counter_clockwise = np.where(~ccw_blocked & ~cw_blocked, cw_sweep > ccw_sweep, ~ccw_blocked)
-    start_angle = np.where(counter_clockwise, a_plus, a_minus)
-    sweep = np.where(counter_clockwise, ccw_sweep, -cw_sweep)
+    def active(angle: FloatArray) -> FloatArray:
+        return _on_active_side(np.sin(angle) if axis == 1 else np.cos(angle), sign)
+
+    a_plus_on, a_minus_on = active(a_plus), active(a_minus)
+    b_plus_on, b_minus_on = active(b_plus), active(b_minus)
+    # Counter-clockwise pair: leave at a's "+" tangent, arrive at b's "-" one; clockwise: a "-", b "+".
+    # alpha / beta: angle between the tangent points of the counter-clockwise / clockwise pair.
+    alpha = np.abs(np.angle(np.exp(1j * (b_minus - a_plus))))
+    beta = np.abs(np.angle(np.exp(1j * (b_plus - a_minus))))
+    counter_clockwise = np.select(
+        [
+            a_plus_on & a_minus_on,
+            a_plus_on & ~a_minus_on,
+            ~a_plus_on & a_minus_on,
+            b_plus_on,
+            b_minus_on,
+        ],
+        [~b_plus_on, True, False, False, True],
+        default=alpha > beta,
+    )
+    first_angle = np.where(counter_clockwise, a_plus, a_minus)
+    second_angle = np.where(counter_clockwise, b_minus, b_plus)
+    # Long way round when the chosen tangent points face away from the segment (OpenSim's test).
+    first_radial = (np.cos(first_angle), np.sin(first_angle))
+    second_radial = (np.cos(second_angle), np.sin(second_angle))
+    sum_x = radius * (first_radial[0] + second_radial[0])
+    sum_y = radius * (first_radial[1] + second_radial[1])
+    to_x = radius * first_radial[0] - ax + radius * second_radial[0] - bx
+    to_y = radius * first_radial[1] - ay + radius * second_radial[1] - by
+    long_way = sum_x * to_x + sum_y * to_y < 0.0
+    short_angle = np.abs(np.angle(np.exp(1j * (second_angle - first_angle))))
+    sweep_size = np.where(long_way, TWO_PI - short_angle, short_angle)
+    # Direction of travel: counter-clockwise pairs turn +, clockwise pairs turn -.
+    sweep = np.where(counter_clockwise, sweep_size, -sweep_size)
 
     # Unrolled, the path is straight: heights grow in proportion to the across-axis distance travelled.
-    across_total = a_far + b_far + np.abs(sweep) * radius
+    across_total = a_far + b_far + sweep_size * radius
     with np.errstate(divide="ignore", invalid="ignore"):
-        climb_per_length = (bz - az) / across_total
+        climb_per_length = dz / across_total
     start_height = az + climb_per_length * a_far
     end_height = az + climb_per_length * (across_total - b_far)
+    half_length = 0.5 * length
+    beyond_ends = (np.abs(start_height) > half_length) & (np.abs(end_height) > half_length)
     rise = end_height - start_height
     surface_length = np.sqrt((radius * sweep) ** 2 + rise**2)
-    wrapped = ~miss & ~inside
     return CylinderWrap(
-        wrapped=wrapped,
-        start_angle=start_angle,
+        wrapped=candidate & ~beyond_ends,
+        start_angle=first_angle,
         sweep=sweep,
         start_height=start_height,
         rise=rise,

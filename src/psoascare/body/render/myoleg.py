@@ -29,7 +29,18 @@ log = logging.getLogger(__name__)
 MYOLEG_MODEL_NAME = "myolegs"
 # Turn of the whole body about world x (degrees) for each posture orientation.
 BODY_TURN_DEG = {"upright": 0.0, "supine": -90.0, "prone": 90.0}
-LUMBAR_BODIES = ("lumbar5", "lumbar4", "lumbar3", "lumbar2", "lumbar1")
+# Our model's vertebrae -> the MyoLeg body and bone mesh that draw them. The `torso` body carries
+# T12 and everything above it (only T12 and T11 are shown).
+VERTEBRA_BODIES = {
+    "L5": ("lumbar5", "lumbar5_geom_1"),
+    "L4": ("lumbar4", "lumbar4_geom_1"),
+    "L3": ("lumbar3", "lumbar3_geom_1"),
+    "L2": ("lumbar2", "lumbar2_geom_1"),
+    "L1": ("lumbar1", "lumbar1_geom_1"),
+    "T12": ("torso", "torso_geom_1"),
+}
+# Depth (pelvis x) of a lumbar vertebral body, to find the body within a whole-vertebra mesh.
+VERTEBRAL_BODY_DEPTH_M = 0.032
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,11 @@ class MyoLeg:
         self._rest_body_quat = self.model.body_quat.copy()
         self.pelvis_id = self.body_id("pelvis")
         mujoco.mj_kinematics(self.model, self.data)
+        self._rest_in_pelvis = {
+            vertebra: self.body_pose_in_pelvis(body)[0] for vertebra, (body, _) in VERTEBRA_BODIES.items()
+        }
+        self._vertebral_body_centres = self._find_vertebral_body_centres()
+        self._place_vertebrae(0.0)
 
     def body_id(self, name: str) -> int:
         return int(self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_BODY, name))
@@ -126,7 +142,8 @@ class MyoLeg:
         return str(body), self.model.site_pos[identifier].copy()
 
     def pose(self, angles: PoseAngles) -> None:
-        """Set the joints (and the passive lumbar vertebrae) from `angles` and run forward kinematics."""
+        """Set the joints from `angles`, run forward kinematics, and put the vertebrae where our lumbar
+        model has them."""
         model, data = self.model, self.data
         data.qpos[:] = model.qpos0
         for side in SIDES:
@@ -140,8 +157,8 @@ class MyoLeg:
                 data.qpos[self.joint_qpos_address(joint)] = np.radians(angle_deg)
         self._apply_joint_couplings()
         self._place_body(angles.orientation, angles.pelvic_tilt)
-        self._bend_lumbar_spine(angles.lumbar_flexion)
         self._mujoco.mj_kinematics(model, data)
+        self._place_vertebrae(angles.lumbar_flexion)
 
     def _apply_joint_couplings(self) -> None:
         """Knee translations and patella follow knee_angle through polynomial joint equalities.
@@ -180,19 +197,56 @@ class MyoLeg:
         root = self.joint_qpos_address("root")
         self.data.qpos[root + 3 : root + 7] = (np.cos(turn / 2.0), np.sin(turn / 2.0), 0.0, 0.0)
 
-    def _bend_lumbar_spine(self, lumbar_flexion_deg: float) -> None:
-        """Share lumbar flexion equally among L5/S1 ... L1/L2 (MyoLeg's torso has no joints of its own).
+    def _find_vertebral_body_centres(self) -> dict[str, np.ndarray]:
+        """Where each MyoLeg vertebra mesh has its vertebral body, in its body's frame (rest pose).
 
-        Each lumbar body's frame is parallel to the pelvis frame, so flexion (the anterior side moving
-        down) is a rotation about the body's -z axis, composed with its rest orientation.
+        The body is the front part of the mesh: the middle of the bounding box of the vertices within
+        VERTEBRAL_BODY_DEPTH_M of the most anterior one (bodies' frames are parallel to the pelvis).
         """
-        per_level = np.radians(lumbar_flexion_deg) / len(LUMBAR_BODIES)
-        flexion = np.array([np.cos(per_level / 2.0), 0.0, 0.0, -np.sin(per_level / 2.0)])
-        for name in LUMBAR_BODIES:
-            identifier = self.body_id(name)
-            rotated = np.empty(4)
-            self._mujoco.mju_mulQuat(rotated, self._rest_body_quat[identifier], flexion)
-            self.model.body_quat[identifier] = rotated
+        centres = {}
+        pelvis_rotation = self.data.xmat[self.pelvis_id].reshape(3, 3)
+        for vertebra, (body, geom) in VERTEBRA_BODIES.items():
+            vertices = self.geom_world_vertices(geom, 100_000)
+            in_pelvis = (vertices - self.data.xpos[self.pelvis_id]) @ pelvis_rotation
+            front = in_pelvis[in_pelvis[:, 0] >= in_pelvis[:, 0].max() - VERTEBRAL_BODY_DEPTH_M]
+            centre_world = self.data.xpos[self.pelvis_id] + pelvis_rotation @ ((front.min(0) + front.max(0)) / 2)
+            identifier = self.body_id(body)
+            body_rotation = self.data.xmat[identifier].reshape(3, 3)
+            centres[vertebra] = body_rotation.T @ (centre_world - self.data.xpos[identifier])
+        return centres
+
+    def _place_vertebrae(self, lumbar_flexion_deg: float) -> None:
+        """Move MyoLeg's vertebra meshes onto our lumbar model's vertebrae (after forward kinematics).
+
+        MyoLeg's torso is a passive scaffold whose vertebrae sit a little lower than ours; the psoas
+        fascicles start on OUR vertebrae, so the meshes are moved there: each vertebral body centre to
+        ours, turned by our model's flexion of that vertebra from standing. Only the drawn poses (body
+        and geom poses in MjData) change; MyoLeg's tree is untouched.
+        """
+        from psoascare.body.lumbar import vertebra_frames
+
+        posed, standing = vertebra_frames(lumbar_flexion_deg), vertebra_frames(0.0)
+        pelvis_rotation = self.data.xmat[self.pelvis_id].reshape(3, 3)
+        pelvis_origin = self.data.xpos[self.pelvis_id]
+        for vertebra, (body, _) in VERTEBRA_BODIES.items():
+            rotation, centre = posed[vertebra]
+            standing_rotation, _ = standing[vertebra]
+            # Rest orientation of the MyoLeg vertebra relative to the pelvis (parallel: identity).
+            rest_in_pelvis = self._rest_in_pelvis[vertebra]
+            in_pelvis = rotation @ standing_rotation.T @ rest_in_pelvis
+            origin = centre - in_pelvis @ self._vertebral_body_centres[vertebra]
+            self._set_body_pose(body, pelvis_rotation @ in_pelvis, pelvis_origin + pelvis_rotation @ origin)
+
+    def _set_body_pose(self, body: str, rotation: np.ndarray, position: np.ndarray) -> None:
+        """Overwrite a body's world pose and its geoms' poses in MjData (what the renderer reads)."""
+        identifier = self.body_id(body)
+        self.data.xpos[identifier] = position
+        self.data.xmat[identifier] = rotation.ravel()
+        for geom in np.flatnonzero(self.model.geom_bodyid == identifier):
+            local = np.empty(9)
+            self._mujoco.mju_quat2Mat(local, self.model.geom_quat[geom])
+            self.data.geom_xpos[geom] = position + rotation @ self.model.geom_pos[geom]
+            self.data.geom_xmat[geom] = (rotation @ local.reshape(3, 3)).ravel()
 
     def pelvis_to_world(self, points: np.ndarray) -> np.ndarray:
         """Map (..., 3) points from our pelvis frame to MuJoCo world coordinates (after `pose`)."""

@@ -1,0 +1,186 @@
+"""Reference implementations to check the body model against: OpenSim 4.6 and MuJoCo (MyoLeg).
+
+Optional: `opensim` and `mujoco`/`myo_sim` are imported only when these functions are called (the rest of
+`psoascare.body` needs numpy only). The OpenSim models are built through OpenSim's own API from THIS
+project's data file (`data/muscles.toml`): pelvis, two femurs on CustomJoints with the hip coordinates,
+the path points (ConditionalPathPoint for Gait2392's via point) and the wrap cylinders, so a disagreement
+means our geometry code differs from OpenSim's, not that the data differ.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from psoascare.body.geometry import FloatArray
+from psoascare.body.model import MUSCLES, angle_arrays, split_muscle_name
+from psoascare.body.muscle_data import MuscleSpec, model_spec
+
+HIP_AXES: dict[str, tuple[tuple[str, tuple[float, float, float]], ...]] = {
+    # Axes of the OpenSim hip CustomJoints (Gait2392, Rajagopal2016): flexion, adduction, rotation.
+    "r": (("flexion", (0.0, 0.0, 1.0)), ("adduction", (1.0, 0.0, 0.0)), ("rotation", (0.0, 1.0, 0.0))),
+    "l": (("flexion", (0.0, 0.0, 1.0)), ("adduction", (-1.0, 0.0, 0.0)), ("rotation", (0.0, -1.0, 0.0))),
+}
+
+
+def _mirror(point: tuple[float, float, float], side: str) -> tuple[float, float, float]:
+    x, y, z = point
+    return (x, y, z if side == "r" else -z)
+
+
+@dataclass
+class OpenSimPsoasModel:
+    """An OpenSim model with the four muscles of one of our models, built from our data file."""
+
+    name: str
+    model: Any
+    state: Any
+    muscles: dict[str, Any]
+    coordinates: dict[str, Any]
+
+    def set_angles(self, angles_deg: Mapping[str, float]) -> None:
+        for side in ("r", "l"):
+            for joint_coordinate in ("flexion", "adduction", "rotation"):
+                name = f"hip_{joint_coordinate}_{side}"
+                self.coordinates[name].setValue(self.state, math.radians(angles_deg.get(name, 0.0)), False)
+        self.model.realizePosition(self.state)
+
+    def evaluate(
+        self, postures: Any, with_fibres: bool = False
+    ) -> tuple[dict[str, FloatArray], dict[str, FloatArray], dict[str, FloatArray]]:
+        """Lengths (m), hip-flexion moment arms (m) and, optionally, normalised fibre lengths, per muscle."""
+        angles = angle_arrays(postures)
+        count = next(iter(angles.values())).shape[0]
+        lengths = {muscle: np.empty(count) for muscle in MUSCLES}
+        moment_arms = {muscle: np.empty(count) for muscle in MUSCLES}
+        fibres = {muscle: np.empty(count) for muscle in MUSCLES} if with_fibres else {}
+        for index in range(count):
+            self.set_angles({name: float(values[index]) for name, values in angles.items()})
+            for muscle in MUSCLES:
+                _, side = split_muscle_name(muscle)
+                actuator = self.muscles[muscle]
+                lengths[muscle][index] = actuator.getLength(self.state)
+                moment_arms[muscle][index] = actuator.computeMomentArm(
+                    self.state, self.coordinates[f"hip_flexion_{side}"]
+                )
+                if with_fibres:
+                    self.model.realizeVelocity(self.state)
+                    fibres[muscle][index] = actuator.getNormalizedFiberLength(self.state)
+        return lengths, moment_arms, fibres
+
+
+def build_opensim_model(name: str) -> OpenSimPsoasModel:
+    """Builds the psoas/iliacus model `name` ("gait2392" or "rajagopal2016") in OpenSim 4.6."""
+    import opensim as osim
+
+    if hasattr(osim, "Logger"):
+        osim.Logger.setLevelString("error")
+    spec = model_spec(name)
+    model = osim.Model()
+    model.setName(f"psoascare_{name}")
+    pelvis = osim.Body("pelvis", 10.0, osim.Vec3(0.0), osim.Inertia(0.1))
+    model.addBody(pelvis)
+    model.addJoint(osim.WeldJoint("ground_pelvis", model.getGround(), pelvis))
+    femurs: dict[str, Any] = {}
+    for side in ("r", "l"):
+        femur = osim.Body(f"femur_{side}", 8.0, osim.Vec3(0.0), osim.Inertia(0.1))
+        model.addBody(femur)
+        transform = osim.SpatialTransform()
+        for index, (coordinate, axis) in enumerate(HIP_AXES[side]):
+            transform_axis = transform.updTransformAxis(index)
+            transform_axis.setCoordinateNames(osim.ArrayStr(f"hip_{coordinate}_{side}", 1))
+            transform_axis.setAxis(osim.Vec3(*axis))
+            transform_axis.set_function(osim.LinearFunction())
+        joint = osim.CustomJoint(
+            f"hip_{side}",
+            pelvis,
+            osim.Vec3(*_mirror(spec.hip_centre_r, side)),
+            osim.Vec3(0.0),
+            femur,
+            osim.Vec3(0.0),
+            osim.Vec3(0.0),
+            transform,
+        )
+        model.addJoint(joint)
+        femurs[side] = femur
+    coordinates = {
+        f"hip_{coordinate}_{side}": model.getCoordinateSet().get(f"hip_{coordinate}_{side}")
+        for side in ("r", "l")
+        for coordinate in ("flexion", "adduction", "rotation")
+    }
+    muscles: dict[str, Any] = {}
+    for muscle in MUSCLES:
+        kind, side = split_muscle_name(muscle)
+        muscles[muscle] = _add_muscle(osim, model, muscle, spec.muscles[kind], side, pelvis, femurs[side])
+    # Coordinates must be unlocked and unclamped so that any posture can be set.
+    state = model.initSystem()
+    for coordinate in coordinates.values():
+        coordinate.setDefaultClamped(False)
+    return OpenSimPsoasModel(name, model, state, muscles, coordinates)
+
+
+def _add_muscle(
+    osim: Any, model: Any, muscle: str, spec: MuscleSpec, side: str, pelvis: Any, femur: Any
+) -> Any:
+    actuator = osim.Millard2012EquilibriumMuscle(
+        muscle, spec.max_isometric_force, spec.optimal_fibre_length, spec.tendon_slack_length, spec.pennation_rad
+    )
+    actuator.set_ignore_tendon_compliance(True)
+    path = actuator.updGeometryPath()
+    for number, point in enumerate(spec.points, start=1):
+        frame = pelvis if point.frame == "pelvis" else femur
+        location = osim.Vec3(*_mirror(point.location, side))
+        point_name = f"{muscle}-P{number}"
+        if point.active_hip_flexion_deg is None:
+            actuator.addNewPathPoint(point_name, frame, location)
+            continue
+        conditional = osim.ConditionalPathPoint()
+        conditional.setName(point_name)
+        conditional.setParentFrame(frame)
+        conditional.set_location(location)
+        low, high = point.active_hip_flexion_deg
+        conditional.setRangeMin(math.radians(low))
+        conditional.setRangeMax(math.radians(high))
+        conditional.connectSocket_coordinate(model.getCoordinateSet().get(f"hip_flexion_{side}"))
+        path.updPathPointSet().adoptAndAppend(conditional)
+    if spec.wrap is not None:
+        wrap = spec.wrap
+        cylinder = osim.WrapCylinder()
+        cylinder.setName(wrap.name if side == "r" else wrap.name.removesuffix("_r") + "_l")
+        cylinder.set_radius(wrap.radius)
+        cylinder.set_length(wrap.length)
+        a, b, c = wrap.xyz_body_rotation
+        cylinder.set_xyz_body_rotation(osim.Vec3(a, b, c) if side == "r" else osim.Vec3(-a, -b, c))
+        cylinder.set_translation(osim.Vec3(*_mirror(wrap.translation, side)))
+        cylinder.set_quadrant(wrap.quadrant)
+        pelvis.addWrapObject(cylinder)
+        path.addPathWrap(cylinder)
+        path_wrap = path.updWrapSet().get(path.getWrapSet().getSize() - 1)
+        path_wrap.set_range(0, wrap.between_points[0])
+        path_wrap.set_range(1, wrap.between_points[1])
+    model.addForce(actuator)
+    return actuator
+
+
+# ----- MuJoCo (MyoLeg) ---------------------------------------------------------------------------------
+MYOLEG_HIP_JOINTS: dict[str, str] = {
+    f"hip_{coordinate}_{side}": f"hip_{coordinate}_{side}"
+    for side in ("r", "l")
+    for coordinate in ("flexion", "adduction", "rotation")
+}
+
+
+def myoleg_model_path() -> Path:
+    """The MyoLeg model file shipped by `myo-sim`."""
+    import myo_sim
+
+    leg = Path(myo_sim.__file__).resolve().parent / "models" / "leg"
+    for candidate in ("myolegs.xml", "myolegs_v0.xml", "myoleg.xml"):
+        if (leg / candidate).exists():
+            return leg / candidate
+    raise FileNotFoundError(f"no MyoLeg model file in {leg}")
