@@ -32,7 +32,7 @@ class PathStyle:
 STYLES = {
     "psoas": PathStyle(PSOAS_RED, 0.0075, "psoas major"),
     "iliacus": PathStyle(ILIACUS_ORANGE, 0.0065, "iliacus"),
-    "fascicle": PathStyle(PSOAS_RED, 0.0045, "psoas fascicle"),
+    "fascicle": PathStyle(PSOAS_RED, 0.0035, "psoas fascicle"),
 }
 
 
@@ -60,6 +60,17 @@ def muscle_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
     return paths
 
 
+def fascicle_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
+    """The lumbar psoas fascicles of both sides (T12-L5 to the pelvic brim) for `posture`."""
+    from psoascare.body.lumbar import lumbar_fascicle_paths
+
+    paths = []
+    for side in ("r", "l"):
+        for name, points in lumbar_fascicle_paths(posture, side, model.name).items():
+            paths.append(DrawnPath(f"psoas {name} fascicle {side}", "fascicle", np.asarray(points, dtype=float)))
+    return paths
+
+
 def figure_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
-    """Everything drawn in a figure of `posture`."""
-    return muscle_paths(model, posture)
+    """Everything drawn in a figure of `posture`: lumbar fascicles, then psoas and iliacus."""
+    return fascicle_paths(model, posture) + muscle_paths(model, posture)
