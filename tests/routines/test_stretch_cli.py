@@ -1,0 +1,247 @@
+"""`psoascare stretch`: the runner called directly (fake clock, fake journal), and the real command in a
+pseudo-terminal, finishing and stopped with Ctrl-C (SIGINT)."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from psoascare.cli.journal import JournalError, NotRecording
+from psoascare.cli.stretch import Speaker, run_stretch
+from psoascare.routines import FakeClock, SessionRecord
+
+PSOASCARE = Path(sys.executable).with_name("psoascare")
+
+
+class FakeJournal:
+    recording = True
+    description = "recorded for alice in the test"
+
+    def __init__(self) -> None:
+        self.records: list[SessionRecord] = []
+
+    def record_stretch_session(self, record: SessionRecord) -> None:
+        self.records.append(record)
+
+
+def quiet_console() -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, width=120, force_terminal=False, color_system=None), out
+
+
+def fake_time(scale: float = 1.0, interrupt_after: float | None = None) -> tuple[FakeClock, Callable[[float], None]]:
+    """A fake clock in routine seconds and a sleep that moves it (and may raise Ctrl-C at some point)."""
+    clock = FakeClock()
+
+    def sleep(real_seconds: float) -> None:
+        clock.advance(real_seconds / scale)
+        if interrupt_after is not None and clock.now() >= interrupt_after:
+            raise KeyboardInterrupt
+
+    return clock, sleep
+
+
+def run(**kwargs: Any) -> tuple[int, str, FakeJournal]:
+    console, out = quiet_console()
+    journal = FakeJournal()
+    clock, sleep = fake_time(interrupt_after=kwargs.pop("interrupt_after", None))
+    code = run_stretch(
+        kwargs.pop("routine", "bed-edge"),
+        console=console,
+        clock=clock,
+        sleep=sleep,
+        voice=False,
+        journal_opener=kwargs.pop("journal_opener", lambda **_: journal),
+        **kwargs,
+    )
+    return code, out.getvalue(), journal
+
+
+def test_it_plays_the_routine_and_records_it() -> None:
+    code, output, journal = run()
+    assert code == 0
+    assert "Left leg: let it hang… 30 seconds" in output and "Switch sides" in output
+    assert "Saved to the journal (recorded for alice in the test)." in output
+    (record,) = journal.records
+    assert record.completed and record.routine_slug == "bed-edge"
+    assert [(s.side, s.rep, s.done_seconds) for s in record.steps] == [
+        ("left", 1, 30),
+        ("right", 1, 30),
+        ("left", 2, 30),
+        ("right", 2, 30),
+    ]
+
+
+def test_it_records_an_abandoned_session_on_ctrl_c() -> None:
+    code, output, journal = run(interrupt_after=15 + 30 + 5 + 10)
+    assert code == 130
+    assert "Stopped" in output and "Abandoned" in output
+    (record,) = journal.records
+    assert not record.completed
+    assert [(s.side, s.done_seconds) for s in record.steps] == [("left", 30), ("right", pytest.approx(10))]
+
+
+def test_it_still_runs_when_there_is_no_client() -> None:
+    code, output, _ = run(journal_opener=lambda **_: NotRecording("no client account in /tmp/x"))
+    assert code == 0
+    assert "Journal: not recorded: no client account in /tmp/x" in output
+    assert "Finished" in output and "This session was not recorded." in output
+
+
+def test_it_still_runs_when_the_journal_cannot_be_opened() -> None:
+    def ambiguous(**_: Any) -> FakeJournal:
+        raise JournalError("several clients in /tmp/x: say which with --client USERNAME")
+
+    code, output, _ = run(journal_opener=ambiguous)
+    assert code == 0
+    assert "Not recording this session: several clients" in output
+    assert "This session was not recorded." in output
+
+
+def test_it_exits_1_when_the_journal_refuses_a_finished_session() -> None:
+    class Broken(FakeJournal):
+        def record_stretch_session(self, record: SessionRecord) -> None:
+            raise OSError("disk full")
+
+    code, output, _ = run(journal_opener=lambda **_: Broken())
+    assert code == 1 and "Could not save the session to the journal: disk full" in output
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"routine": "nope"}, "no routine called 'nope'"),
+        ({"seconds_scale": 0}, "--seconds-scale must be more than 0"),
+        ({"server": "https://clinic.example"}, "--server and --token go together"),
+    ],
+)
+def test_it_rejects_bad_options(kwargs: dict[str, Any], message: str) -> None:
+    code, output, journal = run(**kwargs)
+    assert code == 2 and message in output and not journal.records
+
+
+def test_it_passes_who_and_where_to_the_journal() -> None:
+    seen: dict[str, Any] = {}
+
+    def opener(**kwargs: Any) -> FakeJournal:
+        seen.update(kwargs)
+        return FakeJournal()
+
+    run(journal_opener=opener, client="alice", data_dir=Path("/tmp/x"))
+    assert seen == {"data_dir": Path("/tmp/x"), "client": "alice", "server": None, "token": None}
+
+
+def test_the_speaker_says_so_when_espeak_is_missing() -> None:
+    console, out = quiet_console()
+    speaker = Speaker(console, enabled=True, which=lambda _: None)
+    speaker.say("Switch sides")  # must not fail
+    assert "espeak-ng is not installed" in out.getvalue()
+
+
+def test_the_speaker_starts_espeak_without_waiting_and_cuts_an_old_cue() -> None:
+    started: list[FakeProcess] = []
+
+    class FakeProcess:
+        def __init__(self, args: list[str], **_: Any) -> None:
+            self.args, self.terminated = args, False
+            started.append(self)
+
+        def poll(self) -> int | None:
+            return None  # still speaking
+
+        def terminate(self) -> None:
+            self.terminated = True
+
+        def wait(self, timeout: float) -> int:
+            return 0
+
+    console, _ = quiet_console()
+    speaker = Speaker(console, enabled=True, which=lambda _: "/usr/bin/espeak-ng", popen=FakeProcess)
+    speaker.say("Left leg: let it hang… 30 seconds")
+    speaker.say("Switch sides")
+    assert [p.args[-1] for p in started] == ["Left leg: let it hang… 30 seconds", "Switch sides"]
+    assert started[0].terminated and not started[1].terminated
+
+
+# --- the real command in a pseudo-terminal ------------------------------------------------------------
+
+
+def spawn_in_pty(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    master, slave = pty.openpty()
+    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path), "COLUMNS": "100", "TERM": "xterm"}
+    process = subprocess.Popen(
+        [str(PSOASCARE), *args], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+    )
+    os.close(slave)
+    return process, master
+
+
+def read_until(master: int, process: subprocess.Popen[bytes], done: Callable[[str], bool], limit: float) -> str:
+    """Reads the terminal until `done(output)` or the process ends and the pty is drained."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other end closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+            if done(b"".join(chunks).decode(errors="replace")):
+                break
+        elif process.poll() is not None:
+            break
+    return ANSI.sub("", b"".join(chunks).decode(errors="replace"))
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
+def test_the_command_completes_in_a_terminal(tmp_path: Path) -> None:
+    process, master = spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.01", "--no-voice"], tmp_path)
+    try:
+        output = read_until(master, process, lambda _: False, limit=60)
+        code = process.wait(timeout=30)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert code == 0, output
+    for text in ("Left leg: let it hang… 30 seconds", "Switch sides", "Right leg", "Rest, 15 seconds", "Finished"):
+        assert text in output
+    assert "\a" in output  # the terminal bell at each change
+
+
+@pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
+def test_the_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    # Slow enough (×10) that the SIGINT lands mid-routine.
+    process, master = spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path)
+    try:
+        before = read_until(master, process, lambda text: "Left leg: let it hang" in text, limit=60)
+        assert "Left leg: let it hang" in before, before
+        process.send_signal(signal.SIGINT)
+        after = read_until(master, process, lambda _: False, limit=30)
+        code = process.wait(timeout=30)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert code == 130, before + after
+    assert "Abandoned" in after and "Traceback" not in after
