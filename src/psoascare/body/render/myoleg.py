@@ -22,7 +22,11 @@ import numpy as np
 from psoascare.body.render.views import SIDES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from psoascare.body.postures import Posture
+    from psoascare.body.render.anatomy import DrawnPath
+    from psoascare.body.render.views import Camera, View
 
 log = logging.getLogger(__name__)
 
@@ -284,3 +288,28 @@ class MyoLeg:
         local = self.model.mesh_vert[start : start + count : step].astype(float)
         rotation = self.data.geom_xmat[identifier].reshape(3, 3)
         return local @ rotation.T + self.data.geom_xpos[identifier]
+
+
+def framed_points(leg: MyoLeg, view: View, paths: Sequence[DrawnPath]) -> np.ndarray:
+    """World points a camera for `view` must fit in the current pose: its bones' boxes and the paths."""
+    points = [leg.geom_world_corners(view.frame_bones)]
+    points += [leg.pelvis_to_world(path.points) for path in paths]
+    return np.concatenate(points)
+
+
+def camera_for_poses(
+    leg: MyoLeg,
+    view: View,
+    orientation: str,
+    poses: Sequence[tuple[PoseAngles, Sequence[DrawnPath]]],
+    width: int,
+    height: int,
+) -> Camera:
+    """One camera that fits every pose in `poses`, so a sequence of frames does not jump or zoom."""
+    from psoascare.body.render.views import frame_camera
+
+    points = []
+    for angles, paths in poses:
+        leg.pose(angles)
+        points.append(framed_points(leg, view, paths))
+    return frame_camera(view, orientation, np.concatenate(points), width, height)

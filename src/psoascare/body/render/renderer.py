@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from psoascare.body.render.gl import GLBackend, create_context, select_backend
-from psoascare.body.render.myoleg import MyoLeg, PoseAngles
+from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import Camera, View, frame_camera
 
 if TYPE_CHECKING:
@@ -111,9 +111,8 @@ class BodyRenderer:
 
     def frame(self, view: View, orientation: str, paths: Sequence[DrawnPath]) -> Camera:
         """The orthographic camera that fits the view's bones and every path (current pose)."""
-        points = [self.myoleg.geom_world_corners(view.frame_bones)]
-        points += [self.myoleg.pelvis_to_world(path.points) for path in paths]
-        return frame_camera(view, orientation, np.concatenate(points), self.width, self.height)
+        points = framed_points(self.myoleg, view, paths)
+        return frame_camera(view, orientation, points, self.width, self.height)
 
     def _next_geom(self) -> Any:
         scene = self._scene
@@ -175,14 +174,24 @@ class BodyRenderer:
         mujoco.mjr_readPixels(self._rgb, None, self._rect, self._render_context)
         return np.flipud(self._rgb).copy()  # GL rows run bottom-up
 
-    def render(self, view: View, paths: Sequence[DrawnPath], orientation: str = "upright") -> np.ndarray:
+    def render(
+        self,
+        view: View,
+        paths: Sequence[DrawnPath],
+        orientation: str = "upright",
+        camera: Camera | None = None,
+    ) -> np.ndarray:
         """Render the current pose from `view` with `paths`; returns (height, width, 3) uint8 RGB.
+
+        `camera` fixes the framing (e.g. one camera for every frame of a slider); by default the
+        view is framed to fit this pose.
 
         Deep muscle lies behind bone from most angles (the psoas behind the iliac wing seen from the
         side), so the muscles are drawn a second time on their own and blended in where bone hides
         them, as anatomy atlases do.
         """
-        camera = self.frame(view, orientation, paths)
+        if camera is None:
+            camera = self.frame(view, orientation, paths)
         self.last_camera = camera
         self._show_bones(view.bones)
         with_bones = self._draw(camera, paths)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from psoascare.body.render.anatomy import STYLES, DrawnPath, figure_paths
-from psoascare.body.render.myoleg import MyoLeg, PoseAngles
+from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import PELVIS_BONES, SIDES, VERTEBRAE_BONES, VIEWS, Camera, View, frame_camera
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ class _Shape:
 
 
 @lru_cache(maxsize=1)
-def _shared_myoleg() -> MyoLeg:
+def shared_myoleg() -> MyoLeg:
+    """One MyoLeg for schematics and framing in this process (kinematics only, no GL)."""
     return MyoLeg()
 
 
@@ -123,10 +124,12 @@ def schematic_svg(
     width: int = 480,
     height: int = 640,
     element_id: str = "psoascare-figure",
+    camera: Camera | None = None,
 ) -> str:
     """An accessible SVG (a string) of `posture` seen from `view` ("front", "side" or "lumbar").
 
-    `element_id` prefixes the ids of <title> and <desc>, so several figures can share one page.
+    `element_id` prefixes the ids of <title> and <desc>, so several figures can share one page;
+    `camera` fixes the framing (the default fits this pose, as the rendered pictures do).
     """
     chosen = VIEWS[view] if isinstance(view, str) else view
     if paths is None:
@@ -135,11 +138,11 @@ def schematic_svg(
 
             model = BodyModel()
         paths = figure_paths(model, posture)
-    leg = _shared_myoleg()
+    leg = shared_myoleg()
     leg.pose(PoseAngles.from_posture(posture))
     orientation = str(getattr(posture, "orientation", "upright"))
-    world = [leg.geom_world_corners(chosen.frame_bones)] + [leg.pelvis_to_world(p.points) for p in paths]
-    camera = frame_camera(chosen, orientation, np.concatenate(world), width, height)
+    if camera is None:
+        camera = frame_camera(chosen, orientation, framed_points(leg, chosen, paths), width, height)
     pixel_per_metre = height / camera.extent_m
 
     outlined = [bone for bone in chosen.bones if bone in (*PELVIS_BONES, *VERTEBRAE_BONES)]

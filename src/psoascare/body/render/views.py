@@ -57,8 +57,8 @@ LUMBAR_CLOSE_UP = View(
     tilt_deg=28.0,
     elevation_deg=-15.0,
     bones=(*VERTEBRAE_BONES, "torso_geom_2", *PELVIS_BONES, "femur_r", "femur_l"),
-    frame_bones=(*VERTEBRAE_BONES, "pelvis_r", "pelvis_l"),
-    margin_m=0.02,
+    frame_bones=(*VERTEBRAE_BONES, "torso_geom_2", "pelvis_r", "pelvis_l"),
+    margin_m=0.015,
 )
 VIEWS = {view.name: view for view in (FRONT, SIDE, LUMBAR_CLOSE_UP)}
 
