@@ -124,9 +124,7 @@ def build_opensim_model(name: str) -> OpenSimPsoasModel:
     return OpenSimPsoasModel(name, model, state, muscles, coordinates)
 
 
-def _add_muscle(
-    osim: Any, model: Any, muscle: str, spec: MuscleSpec, side: str, pelvis: Any, femur: Any
-) -> Any:
+def _add_muscle(osim: Any, model: Any, muscle: str, spec: MuscleSpec, side: str, pelvis: Any, femur: Any) -> Any:
     actuator = osim.Millard2012EquilibriumMuscle(
         muscle, spec.max_isometric_force, spec.optimal_fibre_length, spec.tendon_slack_length, spec.pennation_rad
     )
@@ -184,3 +182,36 @@ def myoleg_model_path() -> Path:
         if (leg / candidate).exists():
             return leg / candidate
     raise FileNotFoundError(f"no MyoLeg model file in {leg}")
+
+
+def opensim_wrapped_segment_length(
+    start: tuple[float, float, float],
+    end: tuple[float, float, float],
+    radius: float,
+    length: float,
+    quadrant: str = "-y",
+) -> float:
+    """OpenSim 4.6's length of a two-point path from start to end (cylinder frame) over a WrapCylinder."""
+    import opensim as osim
+
+    if hasattr(osim, "Logger"):
+        osim.Logger.setLevelString("error")
+    model = osim.Model()
+    body = osim.Body("frame", 1.0, osim.Vec3(0.0), osim.Inertia(0.1))
+    model.addBody(body)
+    model.addJoint(osim.WeldJoint("weld", model.getGround(), body))
+    cylinder = osim.WrapCylinder()
+    cylinder.setName("cylinder")
+    cylinder.set_radius(radius)
+    cylinder.set_length(length)
+    cylinder.set_quadrant(quadrant)
+    body.addWrapObject(cylinder)
+    actuator = osim.PathActuator()
+    actuator.setName("segment")
+    actuator.addNewPathPoint("start", body, osim.Vec3(*start))
+    actuator.addNewPathPoint("end", body, osim.Vec3(*end))
+    actuator.updGeometryPath().addPathWrap(cylinder)
+    model.addForce(actuator)
+    state = model.initSystem()
+    model.realizePosition(state)
+    return float(actuator.getLength(state))

@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 # Mirror across the pelvis's sagittal plane: right-side geometry -> left side.
 MIRROR_Z: FloatArray = np.diag([1.0, 1.0, -1.0])

@@ -128,14 +128,12 @@ def vertebra_frames(lumbar_flexion_deg: float) -> dict[str, tuple[FloatArray, Fl
 
 
 def vertebra_centres(posture: Posture) -> dict[str, FloatArray]:
-    """"T12".."L5" -> vertebral body centre (3,) in the pelvis frame, metres."""
+    """ "T12".."L5" -> vertebral body centre (3,) in the pelvis frame, metres."""
     frames = vertebra_frames(float(posture.lumbar_flexion))
     return {name: frames[name][1] for name in VERTEBRA_NAMES}
 
 
-def lumbar_fascicle_paths(
-    posture: Posture, side: str = "r", model: str = DEFAULT_MODEL
-) -> dict[str, FloatArray]:
+def lumbar_fascicle_paths(posture: Posture, side: str = "r", model: str = DEFAULT_MODEL) -> dict[str, FloatArray]:
     """Fascicle name ("T12/L1", ..., "L5", "L1 TP", ...) -> polyline (k, 3), pelvis frame, metres,
     from its lumbar origin to the model's psoas point at the pelvic brim."""
     if side not in ("r", "l"):

@@ -37,7 +37,7 @@ PostureInput = Posture | Sequence[Posture] | Mapping[str, ArrayLike]
 
 
 def split_muscle_name(muscle: str) -> tuple[str, str]:
-    """"psoas_r" -> ("psoas", "r")."""
+    """ "psoas_r" -> ("psoas", "r")."""
     if muscle not in MUSCLES:
         raise ValueError(f"unknown muscle {muscle!r}; known muscles: {', '.join(MUSCLES)}")
     kind, side = muscle.rsplit("_", 1)
@@ -90,8 +90,7 @@ class BodyModel:
         if side not in ("r", "l"):
             raise ValueError(f"side must be 'r' or 'l', got {side!r}")
         angles = [
-            np.radians([float(getattr(posture, f"hip_{name}_{side}"))])
-            for name in ("flexion", "adduction", "rotation")
+            np.radians([float(getattr(posture, f"hip_{name}_{side}"))]) for name in ("flexion", "adduction", "rotation")
         ]
         rotation = hip_rotation_matrix(angles[0], angles[1], angles[2], side)[0]
         return rotation, self.spec.hip_centre(side)
@@ -118,11 +117,20 @@ class BodyModel:
         return points
 
     def _right_length(
-        self, muscle: MuscleSpec, flexion: FloatArray, adduction: FloatArray, rotation: FloatArray
+        self,
+        muscle: MuscleSpec,
+        flexion: FloatArray,
+        adduction: FloatArray,
+        rotation: FloatArray,
+        condition_flexion: FloatArray | None = None,
     ) -> FloatArray:
-        """Musculotendon length (m) of the right muscle at these hip angles (radians, shape (n,))."""
+        """Musculotendon length (m) of the right muscle at these hip angles (radians, shape (n,)).
+
+        Conditional via points are switched by `condition_flexion` (default: the flexion itself), so that
+        a moment arm's two nearby evaluations use the same path, as OpenSim's derivative does.
+        """
         points = self._right_points(muscle, flexion, adduction, rotation)
-        flexion_deg = np.degrees(flexion)
+        flexion_deg = np.degrees(flexion if condition_flexion is None else condition_flexion)
         wrap = muscle.wrap
         length = np.zeros(flexion.shape[0])
         previous = points[0]
@@ -188,6 +196,7 @@ class BodyModel:
                 np.concatenate([flexion + step, flexion - step]),
                 np.concatenate([adduction, adduction]),
                 np.concatenate([rotation, rotation]),
+                condition_flexion=np.concatenate([flexion, flexion]),
             )
             count = flexion.shape[0]
             result[muscle] = -(stacked[:count] - stacked[count:]) / (2.0 * step)
@@ -269,9 +278,7 @@ class BodyModel:
         if not bool(result.wrapped[0]):
             return []
         count = max(int(float(result.surface_length[0]) / WRAP_ARC_SPACING_M), 1)
-        return [
-            result.point_on_surface(step / count)[0] @ rotation.T + centre for step in range(count + 1)
-        ]
+        return [result.point_on_surface(step / count)[0] @ rotation.T + centre for step in range(count + 1)]
 
 
 def psoas_length_curve(hip_flexion_deg: ArrayLike, model: str = DEFAULT_MODEL) -> FloatArray:

@@ -131,7 +131,8 @@ class Posture:
             if coordinate not in COORDINATES:
                 raise PostureError(f"unknown coordinate {coordinate!r}; known: {', '.join(COORDINATES)}")
             check_angle(coordinate, float(value))
-        return replace(self, **{key: float(value) for key, value in angles.items()})
+        changes: dict[str, Any] = {key: float(value) for key, value in angles.items()}
+        return replace(self, **changes)
 
     def cycle_angles(self, percent: np.ndarray | float) -> dict[str, np.ndarray]:
         """Angles at points of the cycle (percent, wraps at 100), as arrays; other coordinates as stored."""
@@ -152,8 +153,9 @@ class Posture:
 
     def at_percent(self, percent: float) -> Posture:
         """The posture at one point of its cycle."""
-        angles = {key: float(value[0]) for key, value in self.cycle_angles(percent).items()}
-        return replace(self, shown_at_percent=float(percent) % 100.0, **angles)
+        changes: dict[str, Any] = {key: float(value[0]) for key, value in self.cycle_angles(percent).items()}
+        changes["shown_at_percent"] = float(percent) % 100.0
+        return replace(self, **changes)
 
 
 def _postures_path(path: Path | None) -> Path:
@@ -186,8 +188,10 @@ def _parse_phases(where: str, rows: Any) -> tuple[Phase, ...]:
         row_where = f"{where} phases[{index}]"
         if not isinstance(row, list) or len(row) != 3:
             raise PostureError(f"{row_where}: expected [percent, hip_flexion, knee_flexion], got {row!r}")
-        percent, hip, knee = (_number(row_where, name, value) for name, value in zip(
-            ("percent", "hip_flexion", "knee_flexion"), row, strict=True))
+        percent, hip, knee = (
+            _number(row_where, name, value)
+            for name, value in zip(("percent", "hip_flexion", "knee_flexion"), row, strict=True)
+        )
         if not 0.0 <= percent < 100.0 or (phases and percent <= phases[-1].percent):
             raise PostureError(f"{row_where}: percent must increase from 0 to below 100, got {percent:g}")
         try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from psoascare.body.geometry import FloatArray
+from psoascare.body.geometry import BoolArray, FloatArray
 
 TWO_PI = 2.0 * np.pi
 
@@ -34,7 +34,7 @@ QUADRANTS: dict[str, tuple[int, int]] = {
 class CylinderWrap:
     """Where the path touches the cylinder (cylinder frame); meaningful only where `wrapped` is True."""
 
-    wrapped: NDArrayBool
+    wrapped: BoolArray
     start_angle: FloatArray  # angle of the first tangent point about the axis
     sweep: FloatArray  # signed angle swept over the surface
     start_height: FloatArray
@@ -51,16 +51,13 @@ class CylinderWrap:
         return np.stack([self.radius * np.cos(angle), self.radius * np.sin(angle), height], axis=-1)
 
 
-NDArrayBool = np.ndarray
-
-
 def _sign(value: FloatArray) -> FloatArray:
     # OpenSim counts 0 as positive.
     return np.where(value >= 0.0, 1.0, -1.0)
 
 
-def _on_active_side(value: FloatArray, sign: int) -> FloatArray:
-    return _sign(value) == sign
+def _on_active_side(value: FloatArray, sign: int) -> BoolArray:
+    return np.asarray(_sign(value) == sign, dtype=bool)
 
 
 def wrap_over_cylinder(
@@ -111,7 +108,7 @@ def wrap_over_cylinder(
     a_plus, a_minus = a_heading + a_offset, a_heading - a_offset
     b_plus, b_minus = b_heading + b_offset, b_heading - b_offset
 
-    def active(angle: FloatArray) -> FloatArray:
+    def active(angle: FloatArray) -> BoolArray:
         return _on_active_side(np.sin(angle) if axis == 1 else np.cos(angle), sign)
 
     a_plus_on, a_minus_on = active(a_plus), active(a_minus)
@@ -120,7 +117,7 @@ def wrap_over_cylinder(
     # alpha / beta: angle between the tangent points of the counter-clockwise / clockwise pair.
     alpha = np.abs(np.angle(np.exp(1j * (b_minus - a_plus))))
     beta = np.abs(np.angle(np.exp(1j * (b_plus - a_minus))))
-    counter_clockwise = np.select(
+    counter_clockwise: BoolArray = np.select(
         [
             a_plus_on & a_minus_on,
             a_plus_on & ~a_minus_on,
@@ -167,12 +164,12 @@ def wrap_over_cylinder(
     )
 
 
-def wrapped_segment_length(a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y") -> FloatArray:
+def wrapped_segment_length(
+    a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y", length: float = np.inf
+) -> FloatArray:
     """Length from a to b (shape (n, 3), cylinder frame): straight, or over the cylinder where it wraps."""
-    wrap = wrap_over_cylinder(a, b, radius, quadrant)
+    wrap = wrap_over_cylinder(a, b, radius, quadrant, length)
     first, second = wrap.tangent_points()
-    wrapped_length = (
-        np.linalg.norm(first - a, axis=-1) + wrap.surface_length + np.linalg.norm(b - second, axis=-1)
-    )
+    wrapped_length = np.linalg.norm(first - a, axis=-1) + wrap.surface_length + np.linalg.norm(b - second, axis=-1)
     straight = np.linalg.norm(b - a, axis=-1)
     return np.where(wrap.wrapped, wrapped_length, straight)
