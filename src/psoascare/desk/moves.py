@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,43 +28,26 @@ def builtin_moves() -> tuple[Move, ...]:
 
 
 def _library_moves() -> tuple[Move, ...]:
-    """Short standing moves from psoascare.routines.library, or () when that library is not available.
+    """The library's "move" exercises (walk, march, reach), or () when the library cannot be loaded.
 
-    The library is written separately; we only rely on it offering exercises with a slug, a name and
-    some instructions, and read them defensively so a change there degrades to our own list.
+    The library is validated as it loads; if it is missing or broken the timer still nudges, with
+    its own short list, rather than not starting.
     """
     try:
-        library: Any = importlib.import_module("psoascare.routines.library")
-    except ImportError:
-        return ()
-    loader = getattr(library, "desk_moves", None) or getattr(library, "load_library", None)
-    if loader is None:
-        return ()
-    try:
-        exercises = loader()
-        if isinstance(exercises, dict):
-            exercises = exercises.values()
-        moves = []
-        for exercise in exercises:
-            slug = str(getattr(exercise, "slug", ""))
-            name = str(getattr(exercise, "name", "") or getattr(exercise, "title", ""))
-            instructions = getattr(exercise, "instructions", "") or getattr(exercise, "summary", "")
-            if isinstance(instructions, list | tuple):
-                instructions = " ".join(map(str, instructions))
-            source = getattr(exercise, "source", "") or getattr(exercise, "sources", "")
-            if isinstance(source, list | tuple):
-                source = "; ".join(map(str, source))
-            if slug and name and instructions and _suits_the_desk(exercise):
-                moves.append(Move(slug, name, str(instructions), str(source)))
-        return tuple(moves)
-    except Exception:  # a library mid-rewrite must not stop the timer; our own list still works
-        return ()
+        from psoascare.routines.library import default_library
 
-
-def _suits_the_desk(exercise: Any) -> bool:
-    """A desk break needs something done standing, in a minute or so; lying-down moves do not fit."""
-    position = str(getattr(exercise, "position", "standing")).lower()
-    return "lying" not in position and "supine" not in position and "bed" not in position
+        moves = default_library().in_category("move")
+    except (ImportError, ValueError, OSError):
+        return ()
+    return tuple(
+        Move(
+            slug=exercise.slug,
+            name=exercise.title,
+            instructions=" ".join(exercise.steps) or exercise.cue or exercise.purpose,
+            source=exercise.source,
+        )
+        for exercise in moves
+    )
 
 
 class MoveSuggester:
