@@ -430,6 +430,7 @@ def render_all(out_dir: Path | str, force: bool = False, progress: ProgressCallb
     return summary
 
 
-def ensure_figures(out_dir: Path | str) -> RenderSummary:
-    """Render whatever is missing or outdated (serve calls this on its first start)."""
-    return render_all(out_dir, force=False)
+def ensure_figures(out_dir: Path | str) -> int:
+    """Render whatever is missing or outdated (serve calls this when it starts); returns how many
+    figures were drawn (0 when all were up to date)."""
+    return len(render_all(out_dir, force=False).rendered)
