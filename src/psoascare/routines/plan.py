@@ -8,11 +8,13 @@ contract/relax for each rep, then the final hold.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from psoascare.routines.library import Exercise, ExerciseLibrary, default_library
+from psoascare.routines.records import RecordError, SessionRecord
 from psoascare.routines.templates import Dose, ResistedProtocol, RoutineTemplate, resolve_dose
 
 
@@ -182,3 +184,27 @@ def _protocol_steps(
         final = f"Hold the new position, breathe… {_seconds(protocol.final_hold_seconds)}"
         steps.append(_step(exercise, Phase.HOLD, side, 1, protocol.final_hold_seconds, final))
     return steps
+
+
+def check_record_matches_plan(record: SessionRecord, plan: Plan) -> None:
+    """Raises RecordError unless the record's steps are the plan's work steps, in order, with its times.
+
+    A player records every work step it reaches (skipped ones too) and stops early only when abandoned,
+    so the steps must be a leading run of the plan's work steps, and all of them if completed.
+    """
+    if record.routine_slug != plan.routine_slug:
+        raise RecordError(f"routine_slug {record.routine_slug!r} is not this routine ({plan.routine_slug!r})")
+    if (record.mode, record.protocol) != (plan.mode, plan.protocol):
+        raise RecordError(f"mode/protocol must be {plan.mode!r}/{plan.protocol!r} for this routine")
+    work = [step for step in plan.steps if step.phase.is_work]
+    if len(record.steps) > len(work):
+        raise RecordError(f"the session has {len(record.steps)} steps; this routine has {len(work)}")
+    for index, (got, want) in enumerate(zip(record.steps, work, strict=False)):
+        same = (got.exercise, got.side, got.rep, got.kind) == (want.exercise, want.side, want.rep, want.phase.value)
+        if not same or not math.isclose(got.planned_seconds, want.seconds, abs_tol=1e-6):
+            raise RecordError(
+                f"steps[{index}] does not match the routine: expected {want.phase.value} of {want.exercise} "
+                f"({want.side}, rep {want.rep}, {want.seconds:g} s); reload the page if the routine changed"
+            )
+    if record.completed and len(record.steps) != len(work):
+        raise RecordError("a completed session must include every step of the routine")

@@ -1,0 +1,172 @@
+"""Routine pages: the exercise cards, the browser player, the session endpoint, therapists' own exercises."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from psoascare.routines import (
+    RED_FLAG_NOTE,
+    RecordError,
+    RoutineError,
+    RoutineTemplate,
+    SessionRecord,
+    build_plan,
+    default_library,
+    default_routines,
+    get_routine,
+)
+from psoascare.routines.plan import check_record_matches_plan
+from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required, therapist_required
+from psoascare.web.journal.models import StretchSession
+from psoascare.web.routines.forms import CustomExerciseForm
+from psoascare.web.routines.models import CustomExercise
+
+MAX_BODY_BYTES = 256 * 1024  # a real session is a few kilobytes
+MAX_SPEED = 1000.0
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may be a little ahead of the server's
+
+try:
+    from psoascare.web.programs.models import routine_for_client
+except ImportError:  # without the programs app every client plays the library's template
+
+    def routine_for_client(user: User, slug: str) -> RoutineTemplate:
+        return get_routine(slug)
+
+
+def routine_for(user: User, slug: str) -> RoutineTemplate:
+    """The client's version of the routine (their therapist's doses), or 404."""
+    try:
+        return routine_for_client(user, slug)
+    except RoutineError:
+        raise Http404("No such routine") from None
+
+
+def _speed(request: HttpRequest) -> float:
+    """?speed=N plays N× faster (for trying a routine out, and for browser tests)."""
+    try:
+        speed = float(request.GET.get("speed", "1"))
+    except ValueError:
+        return 1.0
+    return speed if math.isfinite(speed) and 1.0 <= speed <= MAX_SPEED else 1.0
+
+
+def routine_list(request: HttpRequest) -> HttpResponse:
+    routines = []
+    for routine in default_routines().values():
+        plan = build_plan(routine)
+        routines.append({"routine": routine, "minutes": plan.total_seconds / 60})
+    return render(request, "routines/routine_list.html", {"routines": routines})
+
+
+def exercise_list(request: HttpRequest) -> HttpResponse:
+    library = default_library()
+    groups = [
+        ("Stretches", library.in_category("stretch")),
+        ("Strengthening", library.in_category("strengthen")),
+        ("Desk moves", library.in_category("move")),
+        ("In the clinic", library.in_category("clinic")),
+    ]
+    return render(request, "routines/exercise_list.html", {"groups": groups})
+
+
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    library = default_library()
+    if slug not in library:
+        raise Http404("No such exercise")
+    return render(request, "routines/exercise_detail.html", {"exercise": library.get(slug)})
+
+
+@client_required
+def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    routine = routine_for(request.user, slug)
+    plan = build_plan(routine)
+    library = default_library()
+    exercises = {
+        item.exercise: {
+            "title": library.get(item.exercise).title,
+            "steps": list(library.get(item.exercise).steps),
+            "cautions": list(library.get(item.exercise).cautions),
+        }
+        for item in routine.items
+    }
+    context = {
+        "routine": routine,
+        "plan_data": {**plan.as_dict(), "exercises": exercises},
+        "first_posture": plan.steps[0].posture,
+        "seconds_scale": 1.0 / _speed(request),
+        "total_minutes": plan.total_seconds / 60,
+        "red_flag_note": RED_FLAG_NOTE,
+    }
+    return render(request, "routines/player.html", context)
+
+
+def _bad_request(message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=400)
+
+
+@client_required
+@require_POST
+def record_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """Stores the SessionRecord a player posts, for the logged-in client only."""
+    if len(request.body) > MAX_BODY_BYTES:
+        return _bad_request(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _bad_request("the body must be a JSON session record")
+    try:
+        record = SessionRecord.from_dict(payload)
+        check_record_matches_plan(record, build_plan(routine_for(request.user, slug)))
+    except RecordError as exc:
+        return _bad_request(str(exc))
+    if record.ended_at > timezone.now() + CLOCK_SKEW:
+        return _bad_request("ended_at is in the future")
+    session = StretchSession.objects.create_from_record(request.user, record, source="web")
+    return JsonResponse(
+        {"id": session.pk, "url": reverse("journal:session", args=[session.pk])},
+        status=201,
+    )
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def custom_exercises(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = CustomExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exercise = form.save(commit=False)
+        exercise.therapist = request.user
+        exercise.save()
+        return redirect("routines:custom")
+    context = {"form": form, "exercises": CustomExercise.objects.filter(therapist=request.user)}
+    return render(request, "routines/custom_exercises.html", context, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def custom_exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    # Another therapist's exercise is a 404, never a hint that it exists.
+    exercise = get_object_or_404(CustomExercise, pk=pk, therapist=request.user)
+    if request.method == "POST" and "delete" in request.POST:
+        exercise.delete()
+        return redirect("routines:custom")
+    form = CustomExerciseForm(request.POST or None, instance=exercise)
+    if request.method == "POST" and form.is_valid():
+        changed = form.save(commit=False)
+        changed.updated_at = timezone.now()
+        changed.save()
+        return redirect("routines:custom")
+    return render(
+        request,
+        "routines/custom_exercise_edit.html",
+        {"form": form, "exercise": exercise},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,112 @@
+"""The browser player in Debian's chromium: plays bed-edge fast, saves it, and the journal shows it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from psoascare.web.accounts.models import create_client
+from psoascare.web.journal.models import StretchSession
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def client_user(transactional_db: None) -> User:
+    return create_client("dana", "dana@example.org", "correct horse battery staple", therapist=None)
+
+
+def logged_in_page(browser: Any, live_server: Any, user: User, **context_options: Any) -> Any:
+    django_client = Client()
+    django_client.force_login(user)
+    context = browser.new_context(**context_options)
+    context.add_cookies(
+        [{"name": "sessionid", "value": django_client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context.new_page()
+
+
+def test_it_plays_bed_edge_and_saves_it_to_the_journal(
+    browser: Any, live_server: Any, client_user: User, artifacts_dir: Path
+) -> None:
+    page = logged_in_page(browser, live_server, client_user)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/routines/bed-edge/play/?speed=100")
+    page.click("#start")
+    page.wait_for_selector("#player[data-saved]", timeout=30_000)
+    assert page.get_attribute("#player", "data-saved") == "yes", page.inner_text("#status")
+    assert page.get_attribute("#player", "data-state") == "finished"
+    page.screenshot(path=str(artifacts_dir / "routines-player-finished.png"), full_page=True)
+    assert errors == []
+
+    stored = StretchSession.objects.get(client=client_user)
+    assert stored.completed and stored.source == "web"
+    assert [(s["side"], s["rep"], s["done_seconds"], s["skipped"]) for s in stored.steps] == [
+        ("left", 1, 30, False),
+        ("right", 1, 30, False),
+        ("left", 2, 30, False),
+        ("right", 2, 30, False),
+    ]
+    page.click("#status a")
+    page.wait_for_url(f"**/journal/sessions/{stored.pk}/")
+    assert "bed-edge-hang" in page.content()
+
+
+def test_it_pauses_skips_and_stops_from_the_keyboard_on_a_phone(
+    browser: Any, live_server: Any, client_user: User, artifacts_dir: Path
+) -> None:
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+    page = logged_in_page(browser, live_server, client_user, **phone)
+    page.goto(f"{live_server.url}/routines/bed-edge/play/")  # real time: nothing ends by itself here
+    page.keyboard.press("Space")  # starts
+    page.wait_for_selector("#player[data-state=running]")
+    page.keyboard.press("ArrowRight")  # skip "get ready"
+    page.wait_for_selector("#player[data-phase=hold]")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#player[data-state=paused]")
+    page.screenshot(path=str(artifacts_dir / "routines-player-phone-paused.png"))
+    page.keyboard.press("Space")
+    page.wait_for_selector("#player[data-state=running]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#player[data-saved]", timeout=30_000)
+    assert page.get_attribute("#player", "data-saved") == "yes", page.inner_text("#status")
+
+    stored = StretchSession.objects.get(client=client_user)
+    assert not stored.completed
+    # Stopped during the first hold: at most that hold is recorded, never more than planned.
+    assert len(stored.steps) <= 1
+    assert all(s["done_seconds"] <= s["planned_seconds"] for s in stored.steps)
