@@ -18,11 +18,17 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static() -> None:
-    """Pages use the production manifest storage, so collect the static files once, as `serve` does."""
-    from psoascare.web.bootstrap import collect_static
+def plain_static_storage() -> Iterator[None]:
+    """Tests serve static files from the finders (as Django's live server does); the hashed manifest storage
+    of production is exercised end to end by tests/cli/test_serve.py, which runs the real server."""
+    from django.test.utils import override_settings
 
-    collect_static()
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 CHROMIUM = "/usr/bin/chromium"

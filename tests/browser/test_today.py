@@ -28,8 +28,8 @@ def test_it_keeps_a_ticked_stretch_after_reload(page: Any, live_server: Any, art
 
     item = page.locator("li[data-key='bed-edge-hang:left:0730']")
     assert item.locator("button").inner_text() == "Done"
-    item.locator("button").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        item.locator("button").click()
     page.reload()
 
     item = page.locator("li[data-key='bed-edge-hang:left:0730']")
@@ -48,11 +48,13 @@ def test_it_shows_a_clear_error_for_a_bad_pain_score(page: Any, live_server: Any
     _log_in(page, live_server.url, "demo-client", accounts.client_password)
     page.wait_for_url(f"{live_server.url}/today/")
     page.fill("#id_score", "11")
-    page.click("text=Save pain")
+    with page.expect_navigation():
+        page.click("text=Save pain")
     assert "cannot be above 10" in page.locator("#score-error").inner_text()
     page.fill("#id_score", "3")
-    page.click("text=Save pain")
-    assert "You recorded 3/10" in page.content()
+    with page.expect_navigation():
+        page.click("text=Save pain")
+    assert "You recorded 3/10" in page.locator("#pain-heading + p").inner_text()
 
 
 def test_it_loads_no_video_from_the_provider_before_a_click(page: Any, live_server: Any, artifacts_dir: Path) -> None:

@@ -29,4 +29,4 @@ class BaseTestCase(TestCase):
         cls.client_b = create_client("bob", "bob@example.org", PASSWORD, therapist=cls.therapist_x)
         cls.client_c = create_client("carol", "carol@example.org", PASSWORD, therapist=cls.therapist_y)
         cls.admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
-        Assignment.objects.create(client=cls.client_a, therapist=cls.therapist_x, template_slug="bed-edge")
+        Assignment.assign(cls.client_a, cls.therapist_x, "bed-edge")

@@ -59,7 +59,7 @@ def ensure_demo_content() -> DemoAccounts | None:
         therapist.first_name, therapist.last_name = "Demo", "Therapist"
         therapist.save(update_fields=["first_name", "last_name"])
         client = create_client(DEMO_CLIENT, "client@example.com", client_password, therapist=therapist)
-        Assignment.objects.create(client=client, therapist=therapist, template_slug="bed-edge")
+        Assignment.assign(client, therapist, "bed-edge")
         Resource.objects.create(
             therapist=therapist,
             kind=Resource.Kind.ARTICLE,

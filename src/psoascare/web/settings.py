@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "psoascare.web.programs",
     "psoascare.web.journal",
     "psoascare.web.clinic",
+    "psoascare.web.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

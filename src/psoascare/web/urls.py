@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from psoascare.web import views
+from psoascare.web.api.api import api
 from psoascare.web.accounts import views as account_views
 from psoascare.web.journal import views as journal_views
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("accounts/", include("psoascare.web.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clinic/", include("psoascare.web.clinic.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_items
-
-WEEKDAYS = [0, 1, 2, 3, 4, 5, 6]
+from psoascare.routines.library import default_library
+from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_items, parse_time
+from psoascare.routines.templates import RoutineTemplate, get_routine
 
 
 def default_times() -> list[str]:
@@ -21,11 +21,14 @@ def default_times() -> list[str]:
 
 
 def every_day() -> list[int]:
-    return list(WEEKDAYS)
+    return [0, 1, 2, 3, 4, 5, 6]
 
 
 def working_days() -> list[int]:
     return [0, 1, 2, 3, 4]
+
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class Assignment(models.Model):
@@ -34,12 +37,8 @@ class Assignment(models.Model):
     client = models.OneToOneField(User, on_delete=models.CASCADE, related_name="assignment")
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments_given")
     template_slug = models.SlugField(max_length=80, default="bed-edge")
-    hold_seconds = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(300)]
-    )
-    reps = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
-    )
+    # {exercise slug: {"hold_seconds": 45, "sets": 3, ...}}: validated by the core's with_overrides.
+    item_overrides = models.JSONField(default=dict, blank=True)
     times = models.JSONField(default=default_times)
     days = models.JSONField(default=every_day)
     move_every_minutes = models.PositiveSmallIntegerField(
@@ -54,11 +53,26 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.template_slug} for {self.client}"
 
-    def schedule(self) -> Schedule:
-        from psoascare.routines.schedule import parse_time
+    @classmethod
+    def assign(cls, client: User, therapist: User, template_slug: str, **changes: Any) -> Assignment:
+        """Assign a template with its own times and days; `changes` set other fields. Validates first."""
+        template = get_routine(template_slug)
+        assignment = cls(
+            client=client,
+            therapist=therapist,
+            template_slug=template_slug,
+            times=[f"{t:%H:%M}" for t in template.times] or default_times(),
+            days=[WEEKDAY_NAMES.index(d) for d in template.days],
+            move_every_minutes=template.move_every_minutes or 60,
+            **changes,
+        )
+        assignment.full_clean()
+        assignment.save()
+        return assignment
 
+    def schedule(self) -> Schedule:
         return Schedule(
-            times=tuple(parse_time(t) for t in self.times),
+            times=tuple(parse_time(str(t)) for t in self.times),
             days=frozenset(int(d) for d in self.days),
             move_every_minutes=self.move_every_minutes,
             work_start=self.work_start,
@@ -70,30 +84,26 @@ class Assignment(models.Model):
         try:
             self.schedule()
             self.template()
-        except (ScheduleError, ValueError, KeyError) as exc:
+        except (ScheduleError, ValueError, TypeError) as exc:
             raise ValidationError(str(exc)) from exc
 
-    def template(self) -> Any:
+    def template(self) -> RoutineTemplate:
         """The routine template with this client's changes applied (validated by the core)."""
-        from psoascare.routines.templates import get_template
-
-        template = get_template(self.template_slug)
-        changes: dict[str, Any] = {}
-        if self.hold_seconds is not None:
-            changes["hold_seconds"] = self.hold_seconds
-        if self.reps is not None:
-            changes["reps"] = self.reps
-        return template.with_overrides(**changes) if changes else template
+        template = get_routine(self.template_slug)
+        return template.with_overrides(
+            item_overrides=self.item_overrides or None,
+            times=list(self.times),
+            days=[WEEKDAY_NAMES[int(d)] for d in self.days],
+            move_every_minutes=self.move_every_minutes,
+        )
 
     def scheduled_exercises(self) -> list[ScheduledExercise]:
-        from psoascare.routines.library import get_exercise
-
         template = self.template()
-        exercises = []
-        for item in template.items:
-            exercise = get_exercise(item.exercise)
-            exercises.append(ScheduledExercise(exercise.slug, exercise.title, tuple(item.sides)))
-        return exercises
+        library = default_library()
+        return [
+            ScheduledExercise(item.exercise, library.get(item.exercise).title, tuple(template.dose(item).sides))
+            for item in template.items
+        ]
 
     def due_on(self, day: date) -> list[DueItem]:
         if self.paused_reason:
@@ -101,11 +111,9 @@ class Assignment(models.Model):
         return due_items(self.schedule(), self.scheduled_exercises(), day)
 
 
-def routine_for_client(user: User, slug: str) -> Any:
+def routine_for_client(user: User, slug: str) -> RoutineTemplate:
     """The routine this client should play: their assigned one with their doses, else the library's."""
-    from psoascare.routines.templates import get_template
-
     assignment = Assignment.objects.filter(client=user).first()
     if assignment is not None and assignment.template_slug == slug:
         return assignment.template()
-    return get_template(slug)
+    return get_routine(slug)

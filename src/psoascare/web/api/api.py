@@ -1,0 +1,145 @@
+"""The JSON API (django-ninja): the authenticated client's journal and programme, and personal tokens.
+
+Spec at /api/openapi.json, docs at /api/docs. Clients authenticate with a personal token
+(`Authorization: Bearer pc_…`) or, in the browser, with their session (CSRF checked).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query
+from ninja.security import HttpBearer, django_auth
+
+from psoascare.desk.records import DeskEvent as DeskEventRecord
+from psoascare.desk.records import InvalidDeskEvent
+from psoascare.routines.records import RecordError, SessionRecord
+from psoascare.web.accounts.models import Role, role_of
+from psoascare.web.api import schemas
+from psoascare.web.api.models import ApiToken
+from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="PsoasCare API",
+    version="1",
+    description="The authenticated client's journal and programme; personal API tokens.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+class InputError(Exception):
+    pass
+
+
+@api.exception_handler(InputError)
+def input_error(request: HttpRequest, exc: InputError) -> Any:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+def _client(request: HttpRequest) -> User:
+    """The logged-in client; therapists and admins have no journal of their own here (404)."""
+    user = request.user
+    if not isinstance(user, User) or role_of(user) != Role.CLIENT:
+        raise Http404("This route is for client accounts.")
+    return user
+
+
+@api.get("/journal/pain", response=list[schemas.PainOut], tags=["journal"])
+def list_pain(request: HttpRequest) -> Any:
+    return PainRecord.objects.filter(client=_client(request))[:365]
+
+
+@api.post("/journal/pain", response={201: schemas.PainOut, 400: schemas.ErrorOut}, tags=["journal"])
+def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
+    client = _client(request)
+    day = payload.day or timezone.localdate()
+    if day > timezone.localdate():
+        raise InputError("day cannot be in the future")
+    return 201, PainRecord.record(client, day, payload.score, payload.note)
+
+
+@api.get("/journal/sessions", response=list[schemas.SessionOut], tags=["journal"])
+def list_sessions(request: HttpRequest) -> Any:
+    return StretchSession.objects.filter(client=_client(request))[:200]
+
+
+@api.post("/journal/sessions", response={201: schemas.CreatedOut, 400: schemas.ErrorOut}, tags=["journal"])
+def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
+    client = _client(request)
+    try:
+        record = SessionRecord.from_dict(payload.dict())
+    except RecordError as exc:
+        raise InputError(str(exc)) from None
+    session = StretchSession.objects.create_from_record(client, record, source="api")
+    return 201, {"id": session.pk}
+
+
+@api.get("/journal/desk-events", response=list[schemas.DeskEventOut], tags=["journal"])
+def list_desk_events(request: HttpRequest, since: datetime | None = Query(None)) -> Any:
+    events = DeskEvent.objects.filter(client=_client(request))
+    if since is not None:
+        if timezone.is_naive(since):
+            raise InputError("since must carry a time zone, e.g. 2026-11-25T09:00:00+00:00")
+        events = events.filter(started_at__gte=since)
+    return events[:2000]
+
+
+@api.post("/journal/desk-events", response={201: schemas.CreatedOut, 400: schemas.ErrorOut}, tags=["journal"])
+def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any:
+    client = _client(request)
+    try:
+        event = DeskEventRecord.from_dict(payload.dict())
+    except InvalidDeskEvent as exc:
+        raise InputError(str(exc)) from None
+    return 201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk}
+
+
+@api.get("/programme", response=schemas.ProgrammeOut, tags=["programme"])
+def programme(request: HttpRequest) -> Any:
+    from psoascare.web.programs.models import Assignment
+
+    assignment = get_object_or_404(Assignment, client=_client(request))
+    template = assignment.template()
+    return {
+        "template": assignment.template_slug,
+        "title": template.title,
+        "times": list(assignment.times),
+        "days": list(assignment.days),
+        "move_every_minutes": assignment.move_every_minutes,
+        "items": [
+            {"exercise": e.slug, "title": e.title, "sides": list(e.sides)} for e in assignment.scheduled_exercises()
+        ],
+    }
+
+
+@api.get("/tokens", response=list[schemas.TokenOut], auth=django_auth, tags=["tokens"])
+def list_tokens(request: HttpRequest) -> Any:
+    return ApiToken.objects.filter(user=request.user.pk)
+
+
+@api.post("/tokens", response={201: schemas.NewTokenOut}, auth=django_auth, tags=["tokens"])
+def create_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
+    assert isinstance(request.user, User)
+    token, secret = ApiToken.issue(request.user, payload.name.strip() or "token")
+    return 201, {**schemas.TokenOut.from_orm(token).dict(), "token": secret}
+
+
+@api.delete("/tokens/{token_id}", response={204: None}, auth=django_auth, tags=["tokens"])
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).revoke()
+    return 204, None
