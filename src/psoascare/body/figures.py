@@ -384,7 +384,7 @@ def render_all(out_dir: Path | str, force: bool = False, progress: ProgressCallb
         summary.fallback_reason = painter.fallback_reason
         message = f"psoascare: no 3D rendering here, drawing SVG schematics ({painter.fallback_reason})"
         print(message, file=sys.stderr)
-        log.warning("no 3D rendering (%s); drawing SVG schematics", painter.fallback_reason)
+        log.debug("no 3D rendering (%s); drawing SVG schematics", painter.fallback_reason)
     previous_files = {entry.get("file") for entry in manifest.get("figures", {}).values() if isinstance(entry, dict)}
     entries: dict[str, Any] = {}
     finished = False

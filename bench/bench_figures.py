@@ -1,0 +1,89 @@
+"""Benchmark: rendering the whole figure catalogue (PNG with MuJoCo, and the SVG fallback)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psoascare.body.figures import RenderSummary
+
+REPEATS = 3
+
+
+def _render_once(out_dir: Path, force: bool) -> tuple[float, RenderSummary]:
+    from psoascare.body.figures import render_all
+
+    started = time.perf_counter()
+    summary = render_all(out_dir, force=force)
+    return time.perf_counter() - started, summary
+
+
+def _svg_fallback_seconds(out_dir: Path) -> tuple[float, int]:
+    """The same catalogue with GL switched off (what a machine without EGL/OSMesa gets)."""
+    from psoascare.body.render import gl
+
+    previous = os.environ.get("MUJOCO_GL")
+    os.environ["MUJOCO_GL"] = "off"
+    gl.forget_backend()
+    try:
+        seconds, summary = _render_once(out_dir, force=True)
+    finally:
+        if previous is None:
+            os.environ.pop("MUJOCO_GL", None)
+        else:
+            os.environ["MUJOCO_GL"] = previous
+        gl.forget_backend()
+    return seconds, len(summary.rendered)
+
+
+def run() -> str:
+    from psoascare.body.figures import catalogue
+
+    kind_of = {figure.key: figure.kind for figure in catalogue()}
+    totals: list[float] = []
+    per_kind: dict[str, list[float]] = defaultdict(list)
+    last: RenderSummary | None = None
+    with tempfile.TemporaryDirectory(prefix="psoascare-bench-figures-") as scratch:
+        png_dir, svg_dir = Path(scratch) / "png", Path(scratch) / "svg"
+        for _ in range(REPEATS):
+            seconds, summary = _render_once(png_dir, force=True)
+            totals.append(seconds)
+            last = summary
+            for key, figure_seconds in summary.seconds_per_figure.items():
+                per_kind[kind_of[key]].append(figure_seconds)
+        up_to_date_seconds, _ = _render_once(png_dir, force=False)
+        svg_seconds, svg_count = _svg_fallback_seconds(svg_dir)
+    assert last is not None
+    count = len(last.rendered)
+    lines = [
+        "## Figures",
+        "",
+        f"The whole catalogue ({count} figures, {last.file_format.upper()} at 480×640, backend "
+        f"`{last.backend}`): posture front and side views, the lumbar close-up and the hip-slider frames, "
+        f"rendered with one MuJoCo context. `render_all(force=True)`, {REPEATS} runs.",
+        "",
+        "| measure | time |",
+        "| --- | --- |",
+        f"| all figures, first run in a fresh process (GL probe, MyoLeg compile, GL context) | {totals[0]:.2f} s |",
+        f"| all figures, later runs in the same process (median of {REPEATS - 1}) | "
+        f"{statistics.median(totals[1:]):.2f} s |",
+        f"| all figures up to date (second call, manifest check only) | {up_to_date_seconds * 1000:.0f} ms |",
+        f"| SVG fallback, all {svg_count} figures (MUJOCO_GL=off) | {svg_seconds:.2f} s |",
+        "",
+        "| figure kind | figures | mean per figure | slowest |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind in ("posture", "close-up", "slider"):
+        times = per_kind.get(kind, [])
+        if times:
+            lines.append(
+                f"| {kind} | {len(times) // REPEATS} | {statistics.mean(times) * 1000:.0f} ms | "
+                f"{max(times) * 1000:.0f} ms |"
+            )
+    return "\n".join(lines)
