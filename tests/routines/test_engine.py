@@ -3,6 +3,7 @@ plus pause, skip and abandon."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import UTC, datetime, timedelta
 from itertools import groupby, pairwise
@@ -21,7 +22,8 @@ from psoascare.routines import (
     default_library,
     get_routine,
 )
-from psoascare.routines.plan import Phase, Plan
+from psoascare.routines.plan import Phase, Plan, check_record_matches_plan
+from psoascare.routines.records import RecordError
 from psoascare.routines.templates import RoutineTemplate, default_protocols, resolve_dose
 
 LIBRARY = default_library()
@@ -267,3 +269,59 @@ def test_it_runs_a_clinic_protocol_per_side_with_its_cues() -> None:
     record = session.record()
     assert (record.mode, record.protocol) == ("clinic", "pnf-contract-relax")
     assert [s.kind for s in record.steps if s.side == "left"] == ["contract", "relax"] * 3 + ["hold"]
+
+
+# Any mix of waiting, skipping and pausing, maybe ending in an abandon.
+player_actions = st.lists(
+    st.tuples(st.sampled_from(["tick", "skip", "pause"]), st.floats(min_value=0.01, max_value=60)),
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(routines(), player_actions, st.booleans())
+def test_every_record_the_engine_makes_matches_its_plan(
+    routine: RoutineTemplate, script: list[tuple[str, float]], abandon: bool
+) -> None:
+    plan = build_plan(routine)
+    clock = FakeClock()
+    session = Session(plan, clock)
+    session.start()
+    for action, seconds in script:
+        if session.state.is_over:
+            break
+        clock.advance(seconds)
+        if action == "skip":
+            session.skip()
+        elif action == "pause":
+            session.toggle_pause()
+        else:
+            session.tick()
+    if abandon:
+        session.abandon()
+    else:
+        if session.state is State.PAUSED:
+            session.resume()
+        while not session.state.is_over:
+            clock.advance(11)
+            session.tick()
+    record = session.record()
+    check_record_matches_plan(record, plan)  # what the web endpoint and the API accept
+    assert record.completed is (not abandon or session.state is State.FINISHED)
+    assert all(0 <= s.done_seconds <= s.planned_seconds for s in record.steps)
+    assert session.active_seconds <= plan.total_seconds + 1e-6
+
+
+def test_a_record_out_of_order_does_not_match_the_plan() -> None:
+    plan = build_plan(get_routine("bed-edge"))
+    clock = FakeClock()
+    session = Session(plan, clock)
+    session.start()
+    clock.advance(plan.total_seconds)
+    session.tick()
+    record = session.record()
+    swapped = dataclasses.replace(record, steps=(record.steps[1], record.steps[0], *record.steps[2:]))
+    with pytest.raises(RecordError, match=r"steps\[0\] does not match"):
+        check_record_matches_plan(swapped, plan)
+    with pytest.raises(RecordError, match="must include every step"):
+        check_record_matches_plan(dataclasses.replace(record, steps=record.steps[:3]), plan)

@@ -4,6 +4,7 @@ pseudo-terminal, finishing and stopped with Ctrl-C (SIGINT)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import pty
 import re
@@ -245,3 +246,42 @@ def test_the_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
             process.kill()
     assert code == 130, before + after
     assert "Abandoned" in after and "Traceback" not in after
+
+
+DJANGO_SETUP = """
+import sys
+from psoascare.web.bootstrap import migrate, setup_django
+setup_django(sys.argv[1])
+migrate()
+from psoascare.web.accounts.models import create_client
+create_client("erin", "erin@example.org", "correct horse battery staple", therapist=None)
+"""
+DJANGO_QUERY = """
+import json, sys
+from psoascare.web.bootstrap import setup_django
+setup_django(sys.argv[1])
+from psoascare.web.journal.models import StretchSession
+print(json.dumps([[s.client.username, s.routine_slug, s.completed, s.source, len(s.steps)]
+                  for s in StretchSession.objects.all()]))
+"""
+
+
+@pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
+def test_the_command_records_into_the_local_journal(tmp_path: Path) -> None:
+    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", DJANGO_SETUP, str(tmp_path)], env=env, check=True, timeout=120)
+    args = ["stretch", "bed-edge", "--seconds-scale", "0.01", "--no-voice", "--client", "erin"]
+    process, master = spawn_in_pty([*args, "--data-dir", str(tmp_path)], tmp_path)
+    try:
+        output = read_until(master, process, lambda _: False, limit=60)
+        code = process.wait(timeout=30)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert code == 0, output
+    assert "Saved to the journal (recorded for erin" in output
+    stored = subprocess.run(
+        [sys.executable, "-c", DJANGO_QUERY, str(tmp_path)], env=env, check=True, capture_output=True, text=True
+    )
+    assert json.loads(stored.stdout) == [["erin", "bed-edge", True, "cli", 4]]

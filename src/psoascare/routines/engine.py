@@ -194,7 +194,10 @@ class Session:
         return cues
 
     def pause(self, now: float | None = None) -> None:
+        was_over = self.state.is_over
         self.advance(now)
+        if self.state.is_over and not was_over:
+            return  # it finished just before the press: nothing left to pause
         if self.state is not State.RUNNING:
             raise SessionError(f"only a running session can pause (it is {self.state.value})")
         self.state = State.PAUSED
@@ -214,7 +217,10 @@ class Session:
 
     def skip(self, now: float | None = None) -> list[Cue]:
         """Ends the current step now (marked skipped if it was work) and starts the next."""
+        was_over = self.state.is_over
         cues = self.advance(now)
+        if self.state.is_over and not was_over:
+            return cues  # it finished just before the press: the press comes too late to skip anything
         if self.state not in (State.RUNNING, State.PAUSED):
             raise SessionError(f"nothing to skip: the session is {self.state.value}")
         now = self._now(now)
