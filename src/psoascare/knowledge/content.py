@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -34,6 +35,21 @@ class Lesson:
     summary: str
     sections: tuple[Section, ...]
     corrections: tuple[Correction, ...]
+
+    def filled(self, figures: Mapping[str, str]) -> Lesson:
+        """The lesson with its {placeholders} replaced by figures computed elsewhere (the body model)."""
+
+        def fill(text: str) -> str:
+            try:
+                return text.format_map(figures)
+            except KeyError as exc:
+                raise ContentError(f"lesson.toml needs the figure {exc.args[0]!r}, which was not given") from None
+
+        return replace(
+            self,
+            sections=tuple(replace(s, body=fill(s.body)) for s in self.sections),
+            corrections=tuple(replace(c, instead=fill(c.instead), source=fill(c.source)) for c in self.corrections),
+        )
 
 
 @dataclass(frozen=True)

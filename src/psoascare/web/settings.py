@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "psoascare.web.programs",
     "psoascare.web.journal",
     "psoascare.web.clinic",
+    "psoascare.web.routines",
     "psoascare.web.api",
     "ninja",
 ]

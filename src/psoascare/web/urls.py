@@ -7,6 +7,7 @@ from psoascare.web import views
 from psoascare.web.api.api import api
 from psoascare.web.accounts import views as account_views
 from psoascare.web.journal import views as journal_views
+from psoascare.web.lessons import views as lesson_views
 
 admin.site.site_header = "PsoasCare administration"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("today/tick/", journal_views.tick_item, name="tick"),
     path("today/pain/", journal_views.record_pain, name="record_pain"),
     path("journal/", include("psoascare.web.journal.urls")),
+    path("figures/<str:filename>", lesson_views.figure_file, name="figure"),
+    path("routines/", include("psoascare.web.routines.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
     path("accounts/", include("psoascare.web.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

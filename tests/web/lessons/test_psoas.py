@@ -77,3 +77,29 @@ class LessonPageTestCase(BaseTestCase):
         self.assertContains(response, "Get emergency care now")
         self.assertContains(response, "see your doctor soon")
         self.assertContains(response, "NICE NG59")
+
+
+class LessonFiguresTestCase(BaseTestCase):
+    def test_it_quotes_the_models_sitting_figures_not_typed_in_ones(self) -> None:
+        from psoascare.body.model import BodyModel
+        from psoascare.body.postures import get_posture
+
+        rajagopal = -BodyModel("rajagopal2016").report(get_posture("sitting-90-90"))["psoas_r"]["change_pct"]
+        response = self.client.get("/learn/psoas/")
+        self.assertContains(response, f"{rajagopal:.0f}")
+        self.assertNotContains(response, "{sitting_shortening}")
+        self.assertContains(response, "shorter when you sit than when you stand")
+
+    def test_it_draws_figures_inline_until_they_are_rendered(self) -> None:
+        response = self.client.get("/learn/psoas/")
+        figures = response.context["figures"]
+        self.assertEqual(len(figures), 6)
+        self.assertTrue(all(f.svg.startswith("<svg") or f.url for f in figures))
+        self.assertContains(response, "Sitting 90/90")
+        self.assertContains(response, 'id="hip-angle"')
+        self.assertContains(response, 'type="range"')
+
+    def test_it_serves_only_figures_the_manifest_lists(self) -> None:
+        self.assertEqual(self.client.get("/figures/standing-side.png").status_code, 404)
+        self.assertEqual(self.client.get("/figures/..%2Fsecret_key").status_code, 404)
+        self.assertEqual(self.client.get("/figures/manifest.json").status_code, 404)

@@ -1,9 +1,111 @@
-"""Figures for the lesson page, drawn by the body model (wired to psoascare.body.figures)."""
+"""Figures for the lesson page and exercise cards: the rendered pictures from the data directory, or, until
+they are rendered, SVG schematics drawn inline from the same model."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.urls import reverse
+
+from psoascare.body.figures import HEIGHT, WIDTH, Figure, catalogue, read_manifest, slider_curve
+from psoascare.paths import figures_dir
+
+LESSON_FIGURE_KEYS = (
+    "standing-side",
+    "sitting-90-90-side",
+    "slumped-sitting-side",
+    "bed-edge-hang-side",
+    "standing-front",
+    "lumbar-close-up",
+)
+FILENAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.(png|svg)$")
 
 
-def lesson_figures() -> list[Any]:
-    return []
+@dataclass(frozen=True)
+class LessonFigure:
+    key: str
+    alt: str
+    caption: str
+    url: str = ""
+    svg: str = ""
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+@cache
+def _catalogue_by_key() -> dict[str, Figure]:
+    return {figure.key: figure for figure in catalogue()}
+
+
+def _inline(figure: Figure) -> str:
+    from psoascare.body.render import schematic_svg
+
+    return schematic_svg(
+        figure.posture, figure.view, title=figure.caption, description=figure.alt, element_id=f"fig-{figure.key}"
+    )
+
+
+def figure(key: str) -> LessonFigure:
+    """One figure by catalogue key: the rendered file when there is one, else an inline schematic."""
+    entry = read_manifest(figures_dir()).get("figures", {}).get(key)
+    if isinstance(entry, dict) and (figures_dir() / str(entry.get("file", ""))).is_file():
+        url = reverse("figure", args=[entry["file"]])
+        return LessonFigure(key, str(entry["alt"]), str(entry["caption"]), url=url)
+    known = _catalogue_by_key()[key]
+    return LessonFigure(key, known.alt, known.caption, svg=_inline(known))
+
+
+def lesson_figures() -> list[LessonFigure]:
+    return [figure(key) for key in LESSON_FIGURE_KEYS]
+
+
+@dataclass(frozen=True)
+class SliderFrame:
+    angle: int
+    url: str
+    caption: str
+
+
+def slider_frames() -> list[SliderFrame]:
+    """The hip-angle slider's frames when they are rendered (empty otherwise: the page shows the curve only)."""
+    entries = read_manifest(figures_dir()).get("figures", {})
+    frames = []
+    for point in slider_curve():
+        angle = round(point.hip_flexion_deg)
+        key = next((k for k, f in _catalogue_by_key().items() if f.kind == "slider" and _angle_of(f) == angle), None)
+        entry = entries.get(key) if key else None
+        if not isinstance(entry, dict) or not (figures_dir() / str(entry.get("file", ""))).is_file():
+            return []
+        frames.append(SliderFrame(angle, reverse("figure", args=[entry["file"]]), str(entry["caption"])))
+    return frames
+
+
+def _angle_of(figure: Figure) -> int:
+    return round(figure.posture.hip_flexion_r)
+
+
+def figure_path(filename: str) -> Path | None:
+    """The file for a figure name, or None: only names the manifest lists, so no path can escape."""
+    if not FILENAME.match(filename):
+        return None
+    listed = {e.get("file") for e in read_manifest(figures_dir()).get("figures", {}).values() if isinstance(e, dict)}
+    path = figures_dir() / filename
+    return path if filename in listed and path.is_file() else None
+
+
+@cache
+def lesson_model_figures() -> dict[str, str]:
+    """The numbers the lesson text quotes, computed by both body models (never typed in)."""
+    from psoascare.body.model import BodyModel
+    from psoascare.body.postures import get_posture
+
+    sitting, standing = get_posture("sitting-90-90"), get_posture("standing")
+    shortening = sorted(-BodyModel(m).report(sitting)["psoas_r"]["change_pct"] for m in ("rajagopal2016", "gait2392"))
+    arms = sorted(BodyModel(m).report(standing)["psoas_r"]["moment_arm_mm"] / 10 for m in ("rajagopal2016", "gait2392"))
+    return {
+        "sitting_shortening": f"about {shortening[0]:.0f}–{shortening[1]:.0f} %",
+        "psoas_moment_arm": f"{arms[0]:.1f}–{arms[1]:.1f} cm",
+    }

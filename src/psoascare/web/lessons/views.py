@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 
+from psoascare.body.figures import slider_curve
 from psoascare.knowledge.content import lesson, red_flags
 from psoascare.web.accounts.models import Role, role_of
-from psoascare.web.lessons.figures import lesson_figures
+from psoascare.web.lessons.figures import figure_path, lesson_figures, lesson_model_figures, slider_frames
 from psoascare.web.lessons.models import Resource
 
 
@@ -15,9 +17,29 @@ def psoas(request: HttpRequest) -> HttpResponse:
         resources = Resource.for_client(request.user)
     else:
         resources = Resource.public_ones()
-    context = {"lesson": lesson(), "resources": resources, "figures": lesson_figures()}
+    points, frames = slider_curve(), slider_frames()
+    context = {
+        "lesson": lesson().filled(lesson_model_figures()),
+        "resources": resources,
+        "figures": lesson_figures(),
+        "slider_points": points,
+        "slider_frames": frames,
+        "slider_data": {
+            "points": [vars(point) for point in points],
+            "frames": [vars(frame) for frame in frames],
+        },
+    }
     return render(request, "lessons/psoas.html", context)
 
 
 def red_flag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "lessons/red_flags.html", {"flags": red_flags()})
+
+
+@cache_control(public=True, max_age=3600)
+def figure_file(request: HttpRequest, filename: str) -> FileResponse:
+    path = figure_path(filename)
+    if path is None:
+        raise Http404("No such figure. Run `psoascare figures` to render them.")
+    content_type = "image/svg+xml" if filename.endswith(".svg") else "image/png"
+    return FileResponse(path.open("rb"), content_type=content_type)
