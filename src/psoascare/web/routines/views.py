@@ -25,7 +25,13 @@ from psoascare.routines import (
     get_routine,
 )
 from psoascare.routines.plan import check_record_matches_plan
-from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required, therapist_required
+from psoascare.web.accounts.access import (
+    AuthenticatedHttpRequest,
+    client_of,
+    client_required,
+    therapist_required,
+)
+from psoascare.web.accounts.models import Role, clients_of, role_of
 from psoascare.web.journal.models import StretchSession
 from psoascare.web.routines.forms import CustomExerciseForm
 from psoascare.web.routines.models import CustomExercise
@@ -64,7 +70,10 @@ def routine_list(request: HttpRequest) -> HttpResponse:
     for routine in default_routines().values():
         plan = build_plan(routine)
         routines.append({"routine": routine, "minutes": plan.total_seconds / 60})
-    return render(request, "routines/routine_list.html", {"routines": routines})
+    user = request.user
+    clients = clients_of(user) if isinstance(user, User) and role_of(user) == Role.THERAPIST else []
+    context = {"routines": routines, "clients": clients}
+    return render(request, "routines/routine_list.html", context)
 
 
 def exercise_list(request: HttpRequest) -> HttpResponse:
@@ -85,9 +94,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "routines/exercise_detail.html", {"exercise": library.get(slug)})
 
 
-@client_required
-def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    routine = routine_for(request.user, slug)
+def _player_context(request: HttpRequest, routine: RoutineTemplate, sessions_url: str) -> dict[str, object]:
     plan = build_plan(routine)
     library = default_library()
     exercises = {
@@ -98,14 +105,31 @@ def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         }
         for item in routine.items
     }
-    context = {
+    return {
         "routine": routine,
         "plan_data": {**plan.as_dict(), "exercises": exercises},
         "first_posture": plan.steps[0].posture,
         "seconds_scale": 1.0 / _speed(request),
         "total_minutes": plan.total_seconds / 60,
         "red_flag_note": RED_FLAG_NOTE,
+        "sessions_url": sessions_url,
     }
+
+
+@client_required
+def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    routine = routine_for(request.user, slug)
+    context = _player_context(request, routine, reverse("routines:sessions", args=[slug]))
+    return render(request, "routines/player.html", context)
+
+
+@therapist_required
+def clinic_player(request: AuthenticatedHttpRequest, client_id: int, slug: str) -> HttpResponse:
+    """The therapist plays a routine (usually a resisted-stretch protocol) for their client in the clinic."""
+    client = client_of(request.user, client_id)
+    routine = routine_for(client, slug)
+    url = reverse("routines:clinic_sessions", args=[client.pk, slug])
+    context = {**_player_context(request, routine, url), "for_client": client}
     return render(request, "routines/player.html", context)
 
 
@@ -113,28 +137,47 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
+def _store(request: HttpRequest, client: User, slug: str, source: str) -> tuple[StretchSession | None, str]:
+    """Validates the posted record against the client's plan; returns the stored session or the error."""
+    if len(request.body) > MAX_BODY_BYTES:
+        return None, f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None, "the body must be a JSON session record"
+    try:
+        record = SessionRecord.from_dict(payload)
+        check_record_matches_plan(record, build_plan(routine_for(client, slug)))
+    except RecordError as exc:
+        return None, str(exc)
+    if record.ended_at > timezone.now() + CLOCK_SKEW:
+        return None, "ended_at is in the future"
+    return StretchSession.objects.create_from_record(client, record, source=source), ""
+
+
 @client_required
 @require_POST
 def record_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Stores the SessionRecord a player posts, for the logged-in client only."""
-    if len(request.body) > MAX_BODY_BYTES:
-        return _bad_request(f"the body is larger than {MAX_BODY_BYTES // 1024} KB")
-    try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _bad_request("the body must be a JSON session record")
-    try:
-        record = SessionRecord.from_dict(payload)
-        check_record_matches_plan(record, build_plan(routine_for(request.user, slug)))
-    except RecordError as exc:
-        return _bad_request(str(exc))
-    if record.ended_at > timezone.now() + CLOCK_SKEW:
-        return _bad_request("ended_at is in the future")
-    session = StretchSession.objects.create_from_record(request.user, record, source="web")
-    return JsonResponse(
-        {"id": session.pk, "url": reverse("journal:session", args=[session.pk])},
-        status=201,
-    )
+    session, error = _store(request, request.user, slug, source="web")
+    if session is None:
+        return _bad_request(error)
+    url = reverse("journal:session", args=[session.pk])
+    return JsonResponse({"id": session.pk, "url": url}, status=201)
+
+
+@therapist_required
+@require_POST
+def record_clinic_session(request: AuthenticatedHttpRequest, client_id: int, slug: str) -> HttpResponse:
+    """Stores a session the therapist guided, in their own client's journal, marked as recorded by them."""
+    client = client_of(request.user, client_id)
+    session, error = _store(request, client, slug, source="clinic")
+    if session is None:
+        return _bad_request(error)
+    session.recorded_by = request.user
+    session.save(update_fields=["recorded_by"])
+    url = reverse("clinic:client", args=[client.pk])
+    return JsonResponse({"id": session.pk, "url": url}, status=201)
 
 
 @therapist_required

@@ -225,10 +225,10 @@
       const body = await response.json().catch(() => ({}));
       if (!response.ok) throw new Error(body.error || "the server answered " + response.status);
       root.dataset.saved = "yes";
-      ui.status.replaceChildren("Saved to your journal. ");
+      ui.status.replaceChildren((root.dataset.savedText || "Saved.") + " ");
       const link = document.createElement("a");
       link.href = body.url;
-      link.textContent = "See this session";
+      link.textContent = root.dataset.linkText || "See it";
       ui.status.append(link);
     } catch (error) {
       root.dataset.saved = "error";
