@@ -121,6 +121,9 @@ def test_it_draws_svg_schematics_when_there_is_no_gl(
     drawn = sorted(path.name for path in tmp_path.glob("*.svg"))
     assert drawn == sorted(figure.filename("svg") for figure in small_catalogue)
     assert 'data-muscle="psoas_r"' in (tmp_path / "sitting-90-90-side.svg").read_text()
+    # The close-up names the vertebrae the fascicles leave from.
+    close_up = (tmp_path / f"{LUMBAR_CLOSE_UP_KEY}.svg").read_text()
+    assert all(f">{name}</text>" in close_up for name in ("T12", "L1", "L3", "L5"))
 
 
 def test_it_renders_figures_from_the_command_line(

@@ -327,12 +327,15 @@ class _Painter:
 
     def paint(self, figure: Figure, target: Path, camera: Any) -> None:
         from psoascare.body.render import VIEWS, schematic_svg, write_png
+        from psoascare.body.render.anatomy import vertebra_labels
         from psoascare.body.render.myoleg import PoseAngles
 
         paths = self.paths(figure.posture)
+        # The close-up names the vertebrae the fascicles come from.
+        labels = vertebra_labels(figure.posture) if figure.kind == "close-up" else []
         if self._renderer is not None:
             self._renderer.pose(PoseAngles.from_posture(figure.posture))
-            pixels = self._renderer.render(VIEWS[figure.view], paths, figure.posture.orientation, camera)
+            pixels = self._renderer.render(VIEWS[figure.view], paths, figure.posture.orientation, camera, labels)
             write_png(target, pixels)
             return
         markup = schematic_svg(
@@ -345,6 +348,7 @@ class _Painter:
             height=HEIGHT,
             element_id=f"figure-{figure.key}",
             camera=camera,
+            labels=labels,
         )
         partial = target.with_name(target.name + ".partial")
         partial.write_text(markup, encoding="utf-8")

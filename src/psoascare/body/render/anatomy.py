@@ -74,3 +74,25 @@ def fascicle_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
 def figure_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
     """Everything drawn in a figure of `posture`: lumbar fascicles, then psoas and iliacus."""
     return fascicle_paths(model, posture) + muscle_paths(model, posture)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text label anchored at a point of the pelvis frame (metres)."""
+
+    text: str
+    point: np.ndarray
+
+
+# Vertebra names are written beside the spine, on the body's left, clear of the right-side fascicles.
+VERTEBRA_LABEL_OFFSET_M = np.array([0.0, 0.0, -0.075])
+
+
+def vertebra_labels(posture: Posture) -> list[Label]:
+    """ "T12" ... "L5" beside each vertebral body of our lumbar model in `posture`."""
+    from psoascare.body.lumbar import vertebra_centres
+
+    return [
+        Label(name, np.asarray(centre, dtype=float) + VERTEBRA_LABEL_OFFSET_M)
+        for name, centre in vertebra_centres(posture).items()
+    ]

@@ -20,7 +20,7 @@ from psoascare.body.render.views import Camera, View, frame_camera
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from psoascare.body.render.anatomy import DrawnPath
+    from psoascare.body.render.anatomy import DrawnPath, Label
 
 DEFAULT_WIDTH = 480
 DEFAULT_HEIGHT = 640
@@ -148,7 +148,22 @@ class BodyRenderer:
             geom.emission = MUSCLE_EMISSION
             geom.category = mujoco.mjtCatBit.mjCAT_DECOR
 
-    def _draw(self, camera: Camera, paths: Sequence[DrawnPath]) -> np.ndarray:
+    def _add_label(self, label: Label) -> None:
+        """MuJoCo draws a geom's label at its position; the geom itself is a speck."""
+        mujoco = self._mujoco
+        geom = self._next_geom()
+        mujoco.mjv_initGeom(
+            geom,
+            mujoco.mjtGeom.mjGEOM_SPHERE,
+            np.array([0.0005, 0.0, 0.0]),
+            self.myoleg.pelvis_to_world(label.point),
+            np.eye(3).ravel(),
+            np.array([0.0, 0.0, 0.0, 1.0], dtype=np.float32),
+        )
+        geom.label = label.text
+        geom.category = mujoco.mjtCatBit.mjCAT_DECOR
+
+    def _draw(self, camera: Camera, paths: Sequence[DrawnPath], labels: Sequence[Label] = ()) -> np.ndarray:
         mujoco = self._mujoco
         free_camera = mujoco.MjvCamera()
         free_camera.type = mujoco.mjtCamera.mjCAMERA_FREE
@@ -170,6 +185,8 @@ class BodyRenderer:
         self._add_backdrop(camera)
         for path in paths:
             self._add_path(path)
+        for label in labels:
+            self._add_label(label)
         mujoco.mjr_render(self._rect, self._scene, self._render_context)
         mujoco.mjr_readPixels(self._rgb, None, self._rect, self._render_context)
         return np.flipud(self._rgb).copy()  # GL rows run bottom-up
@@ -180,11 +197,12 @@ class BodyRenderer:
         paths: Sequence[DrawnPath],
         orientation: str = "upright",
         camera: Camera | None = None,
+        labels: Sequence[Label] = (),
     ) -> np.ndarray:
         """Render the current pose from `view` with `paths`; returns (height, width, 3) uint8 RGB.
 
         `camera` fixes the framing (e.g. one camera for every frame of a slider); by default the
-        view is framed to fit this pose.
+        view is framed to fit this pose. `labels` are written into the picture (with the bones).
 
         Deep muscle lies behind bone from most angles (the psoas behind the iliac wing seen from the
         side), so the muscles are drawn a second time on their own and blended in where bone hides
@@ -194,7 +212,7 @@ class BodyRenderer:
             camera = self.frame(view, orientation, paths)
         self.last_camera = camera
         self._show_bones(view.bones)
-        with_bones = self._draw(camera, paths)
+        with_bones = self._draw(camera, paths, labels)
         self._show_bones(())
         muscles_only = self._draw(camera, paths)
         background = np.array(BACKGROUND_RGB, dtype=np.int16)

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from psoascare.body.render.anatomy import STYLES, DrawnPath, figure_paths
+from psoascare.body.render.anatomy import STYLES, DrawnPath, Label, figure_paths
 from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import PELVIS_BONES, SIDES, VERTEBRAE_BONES, VIEWS, Camera, View, frame_camera
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from psoascare.body.model import BodyModel
     from psoascare.body.postures import Posture
 
@@ -100,6 +102,14 @@ def _muscle_line(leg: MyoLeg, camera: Camera, path: DrawnPath, pixel_per_metre: 
     )
 
 
+def _label_text(leg: MyoLeg, camera: Camera, label: Label) -> str:
+    column, row = camera.project(leg.pelvis_to_world(label.point))
+    return (
+        f'<text x="{column:.1f}" y="{row + 4:.1f}" font-family="sans-serif" font-size="13" '
+        f'font-weight="bold" fill="#333333">{html.escape(label.text)}</text>'
+    )
+
+
 def _legend(height: int, kinds: list[str]) -> str:
     rows = []
     for index, kind in enumerate(kinds):
@@ -125,6 +135,7 @@ def schematic_svg(
     height: int = 640,
     element_id: str = "psoascare-figure",
     camera: Camera | None = None,
+    labels: Sequence[Label] = (),
 ) -> str:
     """An accessible SVG (a string) of `posture` seen from `view` ("front", "side" or "lumbar").
 
@@ -171,6 +182,7 @@ def schematic_svg(
             f'<rect width="{width}" height="{height}" fill="{PAGE_FILL}"/>',
             '<g class="bones">' + "".join(shape.markup for shape in shapes) + "</g>",
             '<g class="muscles">' + "".join(muscle_markup) + "</g>",
+            '<g class="labels">' + "".join(_label_text(leg, camera, label) for label in labels) + "</g>",
             _legend(height, kinds),
             "</svg>",
         ]
