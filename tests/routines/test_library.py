@@ -102,3 +102,11 @@ def test_it_rejects_a_duplicate_slug_across_files(tmp_path: Path) -> None:
 def test_it_rejects_a_file_that_is_not_toml(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match=r"exercises/mine.toml: not valid TOML"):
         load_library(write(tmp_path, "[[exercise]\nslug ="))
+
+
+def test_every_posture_exists_in_the_body_model() -> None:
+    # The exercise cards show /figures/<posture>-side.png, drawn from the body model's posture of that name.
+    from psoascare.body.postures import load_postures
+
+    known = set(load_postures())
+    assert set(POSTURES) <= known, sorted(set(POSTURES) - known)
