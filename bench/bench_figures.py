@@ -46,6 +46,8 @@ def run() -> str:
     from psoascare.body.figures import catalogue
 
     kind_of = {figure.key: figure.kind for figure in catalogue()}
+    # Software OpenGL shares the CPU with everything else; say how busy the machine was.
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     totals: list[float] = []
     per_kind: dict[str, list[float]] = defaultdict(list)
     last: RenderSummary | None = None
@@ -66,7 +68,8 @@ def run() -> str:
         "",
         f"The whole catalogue ({count} figures, {last.file_format.upper()} at 480×640, backend "
         f"`{last.backend}`): posture front and side views, the lumbar close-up and the hip-slider frames, "
-        f"rendered with one MuJoCo context. `render_all(force=True)`, {REPEATS} runs.",
+        f"rendered with one MuJoCo context. `render_all(force=True)`, {REPEATS} runs; 1-minute load "
+        f"average {load_before:.1f} when it started (Mesa renders on the CPU, so other work slows it).",
         "",
         "| measure | time |",
         "| --- | --- |",
