@@ -1,0 +1,171 @@
+"""`psoascare desk` and `psoascare desk stats`: options, the journal hand-off, a real run stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import typer
+from rich.console import Console
+from typer.testing import CliRunner
+
+from psoascare.cli.desk import register, run_desk, run_stats
+from psoascare.cli.journal import JournalError
+from psoascare.desk.records import DeskEvent, DeskEventKind
+from psoascare.desk.service import DeskConfig
+from psoascare.desk.spool import SPOOL_NAME, Spool
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+
+
+class FakeJournal:
+    def __init__(self, events: list[DeskEvent] | None = None, recording: bool = True) -> None:
+        self.events = list(events or [])
+        self.recording = recording
+        self.description = "recorded for ann in a test" if recording else "not recorded: no client account"
+        self.opened_with: dict[str, object] = {}
+
+    def record_stretch_session(self, record: object) -> None:
+        raise AssertionError("not used by the desk timer")
+
+    def record_desk_event(self, event: DeskEvent) -> None:
+        self.events.append(event)
+
+    def desk_events(self, since: datetime) -> list[DeskEvent]:
+        return [event for event in self.events if event.started_at >= since]
+
+
+def opener(journal: FakeJournal) -> Callable[..., FakeJournal]:
+    def open_(**kwargs: object) -> FakeJournal:
+        journal.opened_with = kwargs
+        return journal
+
+    return open_
+
+
+def quiet() -> Console:
+    return Console(file=open(os.devnull, "w"), width=120)
+
+
+@pytest.mark.parametrize("every", ["19", "121"])
+def test_it_refuses_an_interval_outside_20_to_120_minutes(every: str) -> None:
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["desk", "--every", every])
+    assert result.exit_code == 2
+    assert "between 20 and 120" in result.output
+
+
+def test_it_refuses_a_server_without_a_token_and_bad_working_hours() -> None:
+    assert run_desk(server="https://clinic.example", console=quiet()) == 2
+    assert run_desk(work_hours="9 to 5", console=quiet()) == 2
+    assert run_desk(source="commodore", console=quiet()) == 2
+
+
+def test_it_hands_the_timer_its_settings_and_delivers_leftovers_first(tmp_path: Path) -> None:
+    leftover = DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(hours=1), NOW - timedelta(minutes=10))
+    Spool(tmp_path / SPOOL_NAME).append(leftover)
+    journal = FakeJournal()
+    handed: list[DeskConfig] = []
+    code = run_desk(
+        every=45, data_dir=tmp_path, client="ann", console=quiet(), journal_opener=opener(journal),
+        exec_service=lambda config: handed.append(config) or 0,
+    )  # fmt: skip
+    assert code == 0
+    assert journal.events == [leftover] and Spool(tmp_path / SPOOL_NAME).pending() == []
+    assert journal.opened_with["client"] == "ann"
+    (config,) = handed
+    assert config.every_minutes == 45 and config.recording and config.data_dir == str(tmp_path)
+    assert config.deliver_command[-3:] == ["-m", "psoascare.cli.desk", "deliver"]
+
+
+def test_it_reports_a_journal_it_cannot_open(tmp_path: Path) -> None:
+    def broken(**kwargs: object) -> FakeJournal:
+        raise JournalError("several clients: say which with --client USERNAME")
+
+    console = Console(record=True, width=120)
+    assert run_desk(data_dir=tmp_path, console=console, journal_opener=broken, exec_service=lambda c: 0) == 2
+    assert "--client USERNAME" in console.export_text()
+
+
+def test_stats_print_today_and_the_week_with_a_chart(tmp_path: Path) -> None:
+    journal = FakeJournal(
+        [
+            DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(hours=2), NOW - timedelta(hours=1)),
+            DeskEvent(DeskEventKind.NUDGE, NOW - timedelta(hours=1, minutes=1)),
+            DeskEvent(DeskEventKind.BREAK_TAKEN, NOW - timedelta(hours=1)),
+            DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(days=1, hours=3), NOW - timedelta(days=1, hours=1)),
+        ]
+    )
+    console = Console(record=True, width=120)
+    assert run_stats(data_dir=tmp_path, console=console, journal_opener=opener(journal), now=NOW) == 0
+    text = console.export_text()
+    assert "Today: 1:00 h sitting in 1 bout(s), longest 60 min; 1 break(s) after a nudge" in text
+    assert "The last 7 days" in text and "2:00" in text
+    assert "█" * 30 in text  # the longest day fills the bar
+    assert "█" * 15 + "·" * 15 in text  # an hour is half of it
+
+
+def test_stats_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    journal = FakeJournal(
+        [DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(minutes=90), NOW - timedelta(minutes=30))]
+    )
+    assert run_stats(as_json=True, data_dir=tmp_path, console=quiet(), journal_opener=opener(journal), now=NOW) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["today"]["sitting_minutes"] == 60.0
+    assert [day["day"] for day in payload["week"]][-1] == "2026-11-25" and len(payload["week"]) == 7
+
+
+def test_stats_say_why_there_is_nothing_to_show(tmp_path: Path) -> None:
+    console = Console(record=True, width=120)
+    assert run_stats(data_dir=tmp_path, console=console, journal_opener=opener(FakeJournal(recording=False))) == 1
+    assert "no client account" in console.export_text()
+
+
+def test_a_real_run_stops_cleanly_on_sigterm_and_records_the_open_bout(tmp_path: Path) -> None:
+    """The installed command, the exec into the lean timer, the spool and the delivery helper, end to end.
+
+    The clinic server is unreachable (port 9), so the recorded events land in the journal's outbox.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    command = [
+        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
+        "--days", "mon-sun", "--hours", "00:00-00:00", "--data-dir", str(tmp_path),
+        "--server", "http://127.0.0.1:9", "--token", "test-token",
+    ]  # fmt: skip
+    timer = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        lines = []
+        assert timer.stdout is not None
+        for line in timer.stdout:  # until the timer has started and said what it watches
+            lines.append(line.decode())
+            if "journal:" in lines[-1]:
+                break
+        text = "".join(lines)
+        assert "plain timer (cannot see keyboard or mouse activity)" in text
+        assert "type b + Enter after each break" in text
+        assert b"psoascare.desk.service" in Path(f"/proc/{timer.pid}/cmdline").read_bytes()
+        time.sleep(1.5)  # a bout that lasts long enough to be a bout
+        timer.send_signal(signal.SIGTERM)
+        rest, _ = timer.communicate(timeout=60)
+    finally:
+        if timer.poll() is None:
+            timer.kill()
+    assert timer.returncode == 0
+    assert "desk timer stopped (open bout recorded)" in rest.decode()
+    outbox = [json.loads(line) for line in (tmp_path / "outbox.jsonl").read_text().splitlines()]
+    bouts = [DeskEvent.from_dict(item["body"]) for item in outbox if item["body"]["kind"] == "sitting_bout"]
+    assert len(bouts) == 1 and bouts[0].ended_at is not None
+    assert bouts[0].ended_at - bouts[0].started_at >= timedelta(seconds=1)
+    assert Spool(tmp_path / SPOOL_NAME).pending() == []
