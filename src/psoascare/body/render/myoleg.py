@@ -69,9 +69,9 @@ class PoseAngles:
             hip_adduction=per_side("hip_adduction"),
             hip_rotation=per_side("hip_rotation"),
             knee_flexion=per_side("knee_flexion"),
-            lumbar_flexion=float(getattr(posture, "lumbar_flexion", 0.0)),
-            pelvic_tilt=float(getattr(posture, "pelvic_tilt", 0.0)),
-            orientation=str(getattr(posture, "orientation", "upright")),
+            lumbar_flexion=float(posture.lumbar_flexion),
+            pelvic_tilt=float(posture.pelvic_tilt),
+            orientation=posture.orientation,
         )
 
 
@@ -96,13 +96,6 @@ def _compiled_myoleg() -> Any:
         mujoco.set_mju_user_warning(previous)
 
 
-def myoleg_version() -> str:
-    import mujoco
-    import myo_sim
-
-    return f"myo-sim {myo_sim.__version__}, mujoco {mujoco.__version__}"
-
-
 class MyoLeg:
     """One editable copy of MyoLeg with its kinematic state."""
 
@@ -112,7 +105,6 @@ class MyoLeg:
         self._mujoco = mujoco
         self.model = _compiled_myoleg().__copy__()
         self.data = mujoco.MjData(self.model)
-        self._rest_body_quat = self.model.body_quat.copy()
         self.pelvis_id = self.body_id("pelvis")
         mujoco.mj_kinematics(self.model, self.data)
         self._rest_in_pelvis = {
@@ -222,7 +214,8 @@ class MyoLeg:
     def _place_vertebrae(self, lumbar_flexion_deg: float) -> None:
         """Move MyoLeg's vertebra meshes onto our lumbar model's vertebrae (after forward kinematics).
 
-        MyoLeg's torso is a passive scaffold whose vertebrae sit a little lower than ours; the psoas
+        MyoLeg's torso is a passive scaffold whose vertebral bodies sit 2-4 cm lower and further back
+        than ours (its torso is not Rajagopal's, ours starts at Rajagopal's lumbosacral joint); the psoas
         fascicles start on OUR vertebrae, so the meshes are moved there: each vertebral body centre to
         ours, turned by our model's flexion of that vertebra from standing. Only the drawn poses (body
         and geom poses in MjData) change; MyoLeg's tree is untouched.

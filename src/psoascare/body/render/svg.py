@@ -151,7 +151,7 @@ def schematic_svg(
         paths = figure_paths(model, posture)
     leg = shared_myoleg()
     leg.pose(PoseAngles.from_posture(posture))
-    orientation = str(getattr(posture, "orientation", "upright"))
+    orientation = posture.orientation
     if camera is None:
         camera = frame_camera(chosen, orientation, framed_points(leg, chosen, paths), width, height)
     pixel_per_metre = height / camera.extent_m
@@ -165,10 +165,10 @@ def schematic_svg(
     muscle_markup = [_muscle_line(leg, camera, path, pixel_per_metre) for path in paths]
     kinds = [kind for kind in ("psoas", "iliacus") if any(path.kind == kind for path in paths)]
 
-    label = title or f"{getattr(posture, 'title', 'Posture')}: {chosen.name} view"
+    heading = title or f"{posture.title}: {chosen.name} view"
     summary = description or (
         f"Schematic of the pelvis, lumbar spine and legs in the posture "
-        f"{getattr(posture, 'title', '')!s}, seen from the {chosen.facing}, with the psoas (red) and "
+        f"{posture.title}, seen from the {chosen.facing}, with the psoas (red) and "
         "iliacus (orange) drawn along the paths the body model computes."
     )
     prefix = html.escape(element_id, quote=True)
@@ -177,12 +177,12 @@ def schematic_svg(
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
             f'class="psoascare-schematic" data-view="{chosen.name}">',
-            f'<title id="{prefix}-title">{html.escape(label)}</title>',
+            f'<title id="{prefix}-title">{html.escape(heading)}</title>',
             f'<desc id="{prefix}-desc">{html.escape(summary)}</desc>',
             f'<rect width="{width}" height="{height}" fill="{PAGE_FILL}"/>',
             '<g class="bones">' + "".join(shape.markup for shape in shapes) + "</g>",
             '<g class="muscles">' + "".join(muscle_markup) + "</g>",
-            '<g class="labels">' + "".join(_label_text(leg, camera, label) for label in labels) + "</g>",
+            '<g class="labels">' + "".join(_label_text(leg, camera, text) for text in labels) + "</g>",
             _legend(height, kinds),
             "</svg>",
         ]
