@@ -58,9 +58,12 @@ class Figure:
         return f"{self.key}.{extension}"
 
     def spec(self) -> dict[str, Any]:
-        """Everything that decides this figure's pixels (hashed into the manifest)."""
+        """Everything that decides this figure's file (hashed into the manifest); the SVG schematics
+        carry the caption and alt text as their title and description."""
         return {
             "key": self.key,
+            "caption": self.caption,
+            "alt": self.alt,
             "kind": self.kind,
             "view": self.view,
             "orientation": self.posture.orientation,
@@ -185,14 +188,17 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
     for point in slider_curve(SLIDER_ANGLES_DEG, model.name):
         angle = round(point.hip_flexion_deg)
         posture = slider_posture(angle)
-        movement = "extended" if angle < 0 else "flexed"
+        if angle == 0:
+            movement = "straight (0°)"
+        else:
+            movement = f"{'extended' if angle < 0 else 'flexed'} {abs(angle)}°"
         figures.append(
             Figure(
                 _slider_key(angle),
                 "slider",
                 posture,
                 "side",
-                f"Side view, standing on the left leg with the right hip {movement} {abs(angle)}°; the red "
+                f"Side view, standing on the left leg with the right hip {movement}; the red "
                 "psoas crosses the front of the hip to the thigh bone.",
                 f"Hip flexion {_signed_degrees(angle)}: psoas {point.psoas_length_mm:.0f} mm, "
                 f"{_signed_percent(point.change_pct)} against standing",
