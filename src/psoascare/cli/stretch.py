@@ -5,6 +5,7 @@ The Typer command only parses options and prints; `run_stretch` does the work an
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import time
@@ -109,7 +110,7 @@ def _next_text(session: Session) -> str:
     upcoming = session.next_step
     if upcoming is None:
         return "next: finish"
-    side = "" if upcoming.side == "both" else f" {upcoming.side}"
+    side = "" if upcoming.side == "both" or not upcoming.phase.is_work else f" {upcoming.side}"
     return f"next: {upcoming.phase.value}{side} ({upcoming.seconds:g} s)"
 
 
@@ -155,7 +156,7 @@ def play(
                     description=step.label,
                     total=step.seconds,
                     completed=step.seconds - left,
-                    left=left,
+                    left=math.ceil(left),  # a countdown shows 1 until the very end, never 0
                     upcoming=_next_text(session),
                 )
                 sleep(max(0.001, min(TICK_SECONDS, left * seconds_scale)))
