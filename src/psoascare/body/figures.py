@@ -188,10 +188,8 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
     for point in slider_curve(SLIDER_ANGLES_DEG, model.name):
         angle = round(point.hip_flexion_deg)
         posture = slider_posture(angle)
-        if angle == 0:
-            movement = "straight (0°)"
-        else:
-            movement = f"{'extended' if angle < 0 else 'flexed'} {abs(angle)}°"
+        direction = "extended" if angle < 0 else "flexed"
+        movement = "straight (0°)" if angle == 0 else f"{direction} {abs(angle)}°"
         figures.append(
             Figure(
                 _slider_key(angle),
