@@ -110,3 +110,11 @@ def test_it_pauses_skips_and_stops_from_the_keyboard_on_a_phone(
     # Stopped during the first hold: at most that hold is recorded, never more than planned.
     assert len(stored.steps) <= 1
     assert all(s["done_seconds"] <= s["planned_seconds"] for s in stored.steps)
+
+
+def test_it_shows_an_exercise_card(browser: Any, live_server: Any, artifacts_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/routines/exercises/bed-edge-hang/")
+    assert page.get_attribute("figure img", "src") == "/figures/bed-edge-hang-side.png"
+    assert "Pull the other knee up to your chest" in page.inner_text("main")
+    page.screenshot(path=str(artifacts_dir / "routines-exercise-card-phone.png"), full_page=True)
