@@ -215,3 +215,72 @@ def opensim_wrapped_segment_length(
     state = model.initSystem()
     model.realizePosition(state)
     return float(actuator.getLength(state))
+
+
+@dataclass
+class MyoLegPsoasModel:
+    """MuJoCo's MyoLeg (myo-sim; derived from Rajagopal2016, psoas wrap removed, iliacus wrap a sphere)."""
+
+    model: Any
+    data: Any
+    hip_qpos: dict[str, int]  # coordinate -> qpos address
+    flexion_jacobian_index: dict[str, int]  # muscle -> index into the sparse tendon Jacobian ten_J
+    tendons: dict[str, int]  # muscle -> tendon id
+
+    def evaluate(self, postures: Any) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+        """Tendon lengths (m) and hip-flexion moment arms (m, -dL/dq from MuJoCo's tendon Jacobian)."""
+        import mujoco
+
+        angles = angle_arrays(postures)
+        count = next(iter(angles.values())).shape[0]
+        radians = {name: np.radians(angles[name]) for name in self.hip_qpos}
+        lengths = {muscle: np.empty(count) for muscle in MUSCLES}
+        moment_arms = {muscle: np.empty(count) for muscle in MUSCLES}
+        model, data = self.model, self.data
+        qpos = data.qpos
+        addresses = list(self.hip_qpos.items())
+        tendon_ids = [(muscle, self.tendons[muscle], self.flexion_jacobian_index[muscle]) for muscle in MUSCLES]
+        for index in range(count):
+            for name, address in addresses:
+                qpos[address] = radians[name][index]
+            # Positions of bodies and sites, subtree centres (for Jacobians), then tendon lengths and Jacobians.
+            mujoco.mj_kinematics(model, data)
+            mujoco.mj_comPos(model, data)
+            mujoco.mj_tendon(model, data)
+            for muscle, tendon, jacobian_index in tendon_ids:
+                lengths[muscle][index] = data.ten_length[tendon]
+                moment_arms[muscle][index] = -data.ten_J[jacobian_index]
+        return lengths, moment_arms
+
+
+def build_myoleg_model() -> MyoLegPsoasModel:
+    """Compiles MyoLeg from myo-sim's leg fragment (pelvis fixed) with all coordinates at 0."""
+    import mujoco
+    from myo_sim.build.compose import build_legs_spec
+
+    model = build_legs_spec().compile()
+    data = mujoco.MjData(model)
+
+    def joint(name: str) -> int:
+        return int(mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_JOINT, name))
+
+    hip_qpos = {
+        f"hip_{movement}_{side}": int(model.jnt_qposadr[joint(f"hip_{movement}_{side}")])
+        for side in ("r", "l")
+        for movement in ("flexion", "adduction", "rotation")
+    }
+    tendons = {
+        muscle: int(mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_TENDON, f"{muscle}_tendon")) for muscle in MUSCLES
+    }
+    # The tendon Jacobian is stored sparse (row by row, the columns listed in ten_J_colind); the sparsity
+    # pattern is fixed by the model, so the hip-flexion entry of each tendon's row is found once.
+    jacobian_index: dict[str, int] = {}
+    for muscle, tendon in tendons.items():
+        dof = int(model.jnt_dofadr[joint(f"hip_flexion_{muscle[-1]}")])
+        start, count = int(model.ten_J_rowadr[tendon]), int(model.ten_J_rownnz[tendon])
+        columns = [int(column) for column in model.ten_J_colind[start : start + count]]
+        if dof not in columns:
+            raise RuntimeError(f"MyoLeg tendon {muscle} does not depend on hip flexion")
+        jacobian_index[muscle] = start + columns.index(dof)
+    data.qpos[:] = 0.0
+    return MyoLegPsoasModel(model, data, hip_qpos, jacobian_index, tendons)

@@ -1,20 +1,31 @@
 """A muscle segment wrapping over a cylinder, vectorised over postures.
 
-When the straight segment from a to b would cut through the (infinite) cylinder on its active side, the
-path instead runs straight to a tangent point, along a helix on the surface (the geodesic: a straight line
-once the cylinder is unrolled), and straight again from a second tangent point to b. Unrolled, the whole
-path is one straight line, so the tangent heights follow from the lengths of the three pieces measured
-across the axis.
+When the straight segment from a to b meets the cylinder (on its active side), the path instead runs
+straight to a tangent point, along a helix on the surface (the geodesic: a straight line once the cylinder
+is unrolled), and straight again from a second tangent point to b. Unrolled, the whole path is one straight
+line, so the tangent heights follow from the lengths of the three pieces measured across the axis.
 
-The rules for when a path wraps and which way round it goes follow OpenSim 4.6's WrapCylinder with a
-constrained quadrant ("-y": the cylinder may only push the path towards its local -y side), so lengths agree
-with OpenSim's; the cylinder's finite length is not used (OpenSim 4.6 does not either). Points are in the
-cylinder frame: axis along z, origin on the axis.
+Which segments wrap, and which way round, follows OpenSim 4.6's WrapCylinder for a constrained quadrant
+("-y": the path may only touch the cylinder's local -y half):
+- a segment with a point inside the cylinder is left straight;
+- with either point on the active side, it wraps if it cuts the cylinder between its ends, or if it crosses
+  from one side to the other passing the axis on the inactive side; otherwise it stays straight;
+- with both points on the inactive side it always wraps (round the active side);
+- of the two tangent pairs, the one with a tangent point on the active side is taken (OpenSim's order of
+  tests), and the path goes the long way round when the chosen tangent points face away from the segment;
+- the wrap is dropped when both tangent points lie beyond the ends of the cylinder.
+OpenSim finds the tangent points iteratively (to 0.1° of tangency); here they are exact, which leaves a few
+micrometres of difference on the Rajagopal paths (see tests/body/test_opensim_crosscheck.py).
+
+Points are in the cylinder frame: axis along z, origin on the axis. The core works on coordinate arrays
+without trigonometry, except one arctangent for the swept angle: it is the inner loop of every length.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +39,146 @@ QUADRANTS: dict[str, tuple[int, int]] = {
     "+y": (1, 1),
     "-y": (1, -1),
 }
+
+Coordinate = FloatArray | float
+
+
+@dataclass(frozen=True)
+class WrapGeometry:
+    """The wrapped path's pieces (cylinder frame); geometry is meaningful only where `wrapped`."""
+
+    wrapped: BoolArray
+    first_x: FloatArray  # first tangent point
+    first_y: FloatArray
+    first_height: FloatArray
+    second_x: FloatArray  # second tangent point
+    second_y: FloatArray
+    second_height: FloatArray
+    sweep: FloatArray  # signed angle swept over the surface (counter-clockwise about +z is positive)
+    surface_length: FloatArray
+    wrapped_length: FloatArray  # a -> first tangent point -> surface -> second tangent point -> b
+    straight_length: FloatArray
+
+    @property
+    def length(self) -> FloatArray:
+        """Length from a to b: over the cylinder where the segment wraps, straight elsewhere."""
+        return np.where(self.wrapped, self.wrapped_length, self.straight_length)
+
+
+def _tangent_points(
+    x: Coordinate, y: Coordinate, radius: float
+) -> tuple[Coordinate, Coordinate, Coordinate, Coordinate, Coordinate]:
+    """Tangent points, seen along the axis, from (x, y) to the circle: counter-clockwise one ("+": at the
+    point's angle plus arccos(r/|p|)), clockwise one, and the distance from the point to either."""
+    distance_sq = x * x + y * y
+    far = np.sqrt(np.maximum(distance_sq - radius * radius, 0.0))
+    along = radius * radius / distance_sq
+    across = radius * far / distance_sq
+    # perp(p) = (-y, x): p turned a quarter counter-clockwise.
+    return along * x - across * y, along * y + across * x, along * x + across * y, along * y - across * x, far
+
+
+def wrap_segments(
+    ax: Coordinate,
+    ay: Coordinate,
+    az: Coordinate,
+    bx: FloatArray,
+    by: FloatArray,
+    bz: FloatArray,
+    radius: float,
+    quadrant: str = "-y",
+    length: float = np.inf,
+) -> WrapGeometry:
+    """Wraps segments a -> b over a cylinder (coordinates in the cylinder frame; a may be fixed scalars)."""
+    if quadrant not in QUADRANTS:
+        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
+    axis, sign = QUADRANTS[quadrant]
+    r_sq = radius * radius
+
+    def active(x: Coordinate, y: Coordinate) -> BoolArray:
+        # OpenSim's sign test counts 0 as positive.
+        value = y if axis == 1 else x
+        return np.asarray(value < 0.0 if sign < 0 else value >= 0.0)
+
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    straight_length = np.sqrt(dx * dx + dy * dy + dz * dz)
+    a_sq = ax * ax + ay * ay
+    b_sq = bx * bx + by * by
+    inside = (a_sq < r_sq) | (b_sq < r_sq)
+
+    # Closest approach of the segment's line to the axis, seen along the axis.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along = -(ax * dx + ay * dy) / (dx * dx + dy * dy)
+    near_x, near_y = ax + along * dx, ay + along * dy
+    cuts_cylinder = (near_x * near_x + near_y * near_y < r_sq) & (along > 0.0) & (along < 1.0)
+    a_active, b_active = active(ax, ay), active(bx, by)
+    crosses_behind = (a_active != b_active) & ~active(near_x, near_y)
+    candidate = np.where(a_active | b_active, cuts_cylinder | crosses_behind, True) & ~inside
+
+    a_plus_x, a_plus_y, a_minus_x, a_minus_y, a_far = _tangent_points(ax, ay, radius)
+    b_plus_x, b_plus_y, b_minus_x, b_minus_y, b_far = _tangent_points(bx, by, radius)
+    a_plus_on, a_minus_on = active(a_plus_x, a_plus_y), active(a_minus_x, a_minus_y)
+    b_plus_on, b_minus_on = active(b_plus_x, b_plus_y), active(b_minus_x, b_minus_y)
+    # Counter-clockwise pair: leave at a's "+" tangent, arrive at b's "-" one; clockwise: a's "-", b's "+".
+    # OpenSim compares the angles between the pairs' points: larger angle <=> smaller dot product.
+    counter_clockwise_wider = (a_plus_x * b_minus_x + a_plus_y * b_minus_y) < (
+        a_minus_x * b_plus_x + a_minus_y * b_plus_y
+    )
+    if np.ndim(a_plus_on) == 0:
+        # The start point is fixed (a pelvis point): decide its side of the tests once, in Python.
+        if a_plus_on and a_minus_on:
+            counter_clockwise = ~b_plus_on
+        elif a_plus_on or a_minus_on:
+            counter_clockwise = np.full(np.shape(bx), bool(a_plus_on))
+        else:
+            counter_clockwise = np.where(b_plus_on, False, np.where(b_minus_on, True, counter_clockwise_wider))
+    else:
+        counter_clockwise = np.where(
+            a_plus_on & a_minus_on,
+            ~b_plus_on,
+            np.where(
+                a_plus_on | a_minus_on,
+                a_plus_on,
+                np.where(b_plus_on, False, np.where(b_minus_on, True, counter_clockwise_wider)),
+            ),
+        )
+    first_x = np.where(counter_clockwise, a_plus_x, a_minus_x)
+    first_y = np.where(counter_clockwise, a_plus_y, a_minus_y)
+    second_x = np.where(counter_clockwise, b_minus_x, b_plus_x)
+    second_y = np.where(counter_clockwise, b_minus_y, b_plus_y)
+    # The long way round when the tangent points face away from the segment (OpenSim's test).
+    facing = (first_x + second_x) * (first_x - ax + second_x - bx) + (first_y + second_y) * (
+        first_y - ay + second_y - by
+    )
+    short_angle = np.abs(np.arctan2(first_x * second_y - first_y * second_x, first_x * second_x + first_y * second_y))
+    sweep_size = np.where(facing < 0.0, TWO_PI - short_angle, short_angle)
+    sweep = np.where(counter_clockwise, sweep_size, -sweep_size)
+
+    # Unrolled, the path is straight: heights grow in proportion to the across-axis distance travelled.
+    across_total = a_far + b_far + sweep_size * radius
+    with np.errstate(divide="ignore", invalid="ignore"):
+        climb = dz / across_total
+    first_height = az + climb * a_far
+    second_height = bz - climb * b_far
+    half_length = 0.5 * length
+    beyond_ends = (np.abs(first_height) > half_length) & (np.abs(second_height) > half_length)
+    rise = second_height - first_height
+    surface_length = np.sqrt((radius * sweep_size) ** 2 + rise * rise)
+    first_piece = np.sqrt(a_far * a_far + (first_height - az) ** 2)
+    last_piece = np.sqrt(b_far * b_far + (bz - second_height) ** 2)
+    return WrapGeometry(
+        wrapped=np.asarray(candidate & ~beyond_ends),
+        first_x=np.asarray(first_x),
+        first_y=np.asarray(first_y),
+        first_height=np.asarray(first_height),
+        second_x=np.asarray(second_x),
+        second_y=np.asarray(second_y),
+        second_height=np.asarray(second_height),
+        sweep=np.asarray(sweep),
+        surface_length=np.asarray(surface_length),
+        wrapped_length=np.asarray(first_piece + surface_length + last_piece),
+        straight_length=np.asarray(straight_length),
+    )
 
 
 @dataclass(frozen=True)
@@ -51,115 +202,18 @@ class CylinderWrap:
         return np.stack([self.radius * np.cos(angle), self.radius * np.sin(angle), height], axis=-1)
 
 
-def _sign(value: FloatArray) -> FloatArray:
-    # OpenSim counts 0 as positive.
-    return np.where(value >= 0.0, 1.0, -1.0)
-
-
-def _on_active_side(value: FloatArray, sign: int) -> BoolArray:
-    return np.asarray(_sign(value) == sign, dtype=bool)
-
-
 def wrap_over_cylinder(
     a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y", length: float = np.inf
 ) -> CylinderWrap:
-    """Wraps the segments a[i] -> b[i] (shape (n, 3), cylinder frame) over a cylinder of this radius.
-
-    Which segments wrap, and which way round, follows OpenSim 4.6's WrapCylinder for a constrained
-    quadrant: the segment must cut the cylinder while a point is on the active side, or cross from one side
-    to the other passing the axis on the inactive side, or lie wholly on the inactive side; the tangent pair
-    is chosen by which tangent points lie on the active side; and the path is dropped when both tangent
-    points lie beyond the ends of the cylinder (length).
-    """
-    if quadrant not in QUADRANTS:
-        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
-    axis, sign = QUADRANTS[quadrant]
-    ax, ay, az = a[:, 0], a[:, 1], a[:, 2]
-    bx, by, bz = b[:, 0], b[:, 1], b[:, 2]
-    r_sq = radius * radius
-
-    a_sq = ax * ax + ay * ay
-    b_sq = bx * bx + by * by
-    # A point inside the cylinder cannot be wrapped (OpenSim leaves the segment straight).
-    inside = (a_sq < r_sq) | (b_sq < r_sq)
-
-    # Closest approach of the segment's line to the axis, seen along the axis.
-    dx, dy, dz = bx - ax, by - ay, bz - az
-    d_sq = dx * dx + dy * dy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        along = -(ax * dx + ay * dy) / d_sq
-    near_x, near_y = ax + along * dx, ay + along * dy
-    near = (near_x, near_y)
-    cuts_cylinder = (near_x * near_x + near_y * near_y < r_sq) & (along > 0.0) & (along < 1.0)
-    a_active = _on_active_side(a[:, axis], sign)
-    b_active = _on_active_side(b[:, axis], sign)
-    crosses_behind = (a_active != b_active) & ~_on_active_side(near[axis], sign)
-    # With either point on the active side, wrap only if the segment cuts the cylinder or passes behind it;
-    # with both points on the inactive side OpenSim always wraps (round the active side).
-    candidate = np.where(a_active | b_active, cuts_cylinder | crosses_behind, True) & ~inside
-
-    # The two tangent directions from each point: angle of the point +- the angle whose cosine is r/|p|.
-    a_far = np.sqrt(np.maximum(a_sq - r_sq, 0.0))
-    b_far = np.sqrt(np.maximum(b_sq - r_sq, 0.0))
-    a_offset = np.arctan2(a_far, radius)
-    b_offset = np.arctan2(b_far, radius)
-    a_heading = np.arctan2(ay, ax)
-    b_heading = np.arctan2(by, bx)
-    a_plus, a_minus = a_heading + a_offset, a_heading - a_offset
-    b_plus, b_minus = b_heading + b_offset, b_heading - b_offset
-
-    def active(angle: FloatArray) -> BoolArray:
-        return _on_active_side(np.sin(angle) if axis == 1 else np.cos(angle), sign)
-
-    a_plus_on, a_minus_on = active(a_plus), active(a_minus)
-    b_plus_on, b_minus_on = active(b_plus), active(b_minus)
-    # Counter-clockwise pair: leave at a's "+" tangent, arrive at b's "-" one; clockwise: a "-", b "+".
-    # alpha / beta: angle between the tangent points of the counter-clockwise / clockwise pair.
-    alpha = np.abs(np.angle(np.exp(1j * (b_minus - a_plus))))
-    beta = np.abs(np.angle(np.exp(1j * (b_plus - a_minus))))
-    counter_clockwise: BoolArray = np.select(
-        [
-            a_plus_on & a_minus_on,
-            a_plus_on & ~a_minus_on,
-            ~a_plus_on & a_minus_on,
-            b_plus_on,
-            b_minus_on,
-        ],
-        [~b_plus_on, True, False, False, True],
-        default=alpha > beta,
-    )
-    first_angle = np.where(counter_clockwise, a_plus, a_minus)
-    second_angle = np.where(counter_clockwise, b_minus, b_plus)
-    # Long way round when the chosen tangent points face away from the segment (OpenSim's test).
-    first_radial = (np.cos(first_angle), np.sin(first_angle))
-    second_radial = (np.cos(second_angle), np.sin(second_angle))
-    sum_x = radius * (first_radial[0] + second_radial[0])
-    sum_y = radius * (first_radial[1] + second_radial[1])
-    to_x = radius * first_radial[0] - ax + radius * second_radial[0] - bx
-    to_y = radius * first_radial[1] - ay + radius * second_radial[1] - by
-    long_way = sum_x * to_x + sum_y * to_y < 0.0
-    short_angle = np.abs(np.angle(np.exp(1j * (second_angle - first_angle))))
-    sweep_size = np.where(long_way, TWO_PI - short_angle, short_angle)
-    # Direction of travel: counter-clockwise pairs turn +, clockwise pairs turn -.
-    sweep = np.where(counter_clockwise, sweep_size, -sweep_size)
-
-    # Unrolled, the path is straight: heights grow in proportion to the across-axis distance travelled.
-    across_total = a_far + b_far + sweep_size * radius
-    with np.errstate(divide="ignore", invalid="ignore"):
-        climb_per_length = dz / across_total
-    start_height = az + climb_per_length * a_far
-    end_height = az + climb_per_length * (across_total - b_far)
-    half_length = 0.5 * length
-    beyond_ends = (np.abs(start_height) > half_length) & (np.abs(end_height) > half_length)
-    rise = end_height - start_height
-    surface_length = np.sqrt((radius * sweep) ** 2 + rise**2)
+    """Wraps the segments a[i] -> b[i] (shape (n, 3), cylinder frame); angles for drawing the helix."""
+    geometry = wrap_segments(a[:, 0], a[:, 1], a[:, 2], b[:, 0], b[:, 1], b[:, 2], radius, quadrant, length)
     return CylinderWrap(
-        wrapped=candidate & ~beyond_ends,
-        start_angle=first_angle,
-        sweep=sweep,
-        start_height=start_height,
-        rise=rise,
-        surface_length=surface_length,
+        wrapped=geometry.wrapped,
+        start_angle=np.arctan2(geometry.first_y, geometry.first_x),
+        sweep=geometry.sweep,
+        start_height=geometry.first_height,
+        rise=geometry.second_height - geometry.first_height,
+        surface_length=geometry.surface_length,
         radius=float(radius),
     )
 
@@ -168,8 +222,98 @@ def wrapped_segment_length(
     a: FloatArray, b: FloatArray, radius: float, quadrant: str = "-y", length: float = np.inf
 ) -> FloatArray:
     """Length from a to b (shape (n, 3), cylinder frame): straight, or over the cylinder where it wraps."""
-    wrap = wrap_over_cylinder(a, b, radius, quadrant, length)
-    first, second = wrap.tangent_points()
-    wrapped_length = np.linalg.norm(first - a, axis=-1) + wrap.surface_length + np.linalg.norm(b - second, axis=-1)
-    straight = np.linalg.norm(b - a, axis=-1)
-    return np.where(wrap.wrapped, wrapped_length, straight)
+    return wrap_segments(a[:, 0], a[:, 1], a[:, 2], b[:, 0], b[:, 1], b[:, 2], radius, quadrant, length).length
+
+
+def wrapped_length(
+    ax: float,
+    ay: float,
+    az: float,
+    bx: FloatArray,
+    by: FloatArray,
+    bz: FloatArray,
+    radius: float,
+    quadrant: str = "-y",
+    length: float = np.inf,
+) -> FloatArray:
+    """The same length as `wrap_segments(...).length` for a fixed start point a (plain floats), with the
+    fewest array operations: the inner loop of lengths and moment arms for thousands of postures.
+    tests/body/test_wrap.py checks that the two agree."""
+    if quadrant not in QUADRANTS:
+        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
+    axis, sign = QUADRANTS[quadrant]
+    r_sq = radius * radius
+
+    def active(x: Any, y: Any) -> Any:
+        value = y if axis == 1 else x
+        return value < 0.0 if sign < 0 else value >= 0.0
+
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    dxy_sq = dx * dx + dy * dy
+    straight = np.sqrt(dxy_sq + dz * dz)
+    b_sq = bx * bx + by * by
+    a_sq = ax * ax + ay * ay
+    if a_sq < r_sq:
+        return straight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        along = -(ax * dx + ay * dy) / dxy_sq
+        near_x, near_y = ax + along * dx, ay + along * dy
+        cuts_cylinder = (near_x * near_x + near_y * near_y < r_sq) & (along > 0.0) & (along < 1.0)
+        b_active = active(bx, by)
+        if active(ax, ay):
+            candidate = cuts_cylinder | (~b_active & ~active(near_x, near_y))
+        else:
+            candidate = np.where(b_active, cuts_cylinder | ~active(near_x, near_y), True)
+        candidate &= b_sq >= r_sq
+
+        # Tangent points (see _tangent_points): a's are numbers, b's arrays.
+        a_far = math.sqrt(a_sq - r_sq)
+        a_along, a_across = r_sq / a_sq, radius * a_far / a_sq
+        a_plus = (a_along * ax - a_across * ay, a_along * ay + a_across * ax)
+        a_minus = (a_along * ax + a_across * ay, a_along * ay - a_across * ax)
+        b_far = np.sqrt(b_sq - r_sq)
+        b_along, b_across = r_sq / b_sq, radius * b_far / b_sq
+        b_along_x, b_along_y = b_along * bx, b_along * by
+        b_across_x, b_across_y = b_across * bx, b_across * by
+        b_plus = (b_along_x - b_across_y, b_along_y + b_across_x)
+        b_minus = (b_along_x + b_across_y, b_along_y - b_across_x)
+        a_plus_on, a_minus_on = bool(active(*a_plus)), bool(active(*a_minus))
+        if a_plus_on != a_minus_on:
+            # Decided by the fixed point alone: one tangent pair for every posture.
+            first, second = (a_plus, b_minus) if a_plus_on else (a_minus, b_plus)
+            first_x, first_y = first
+            second_x, second_y = second
+        else:
+            if a_plus_on:
+                counter_clockwise = ~active(*b_plus)
+            else:
+                wider = (a_plus[0] * b_minus[0] + a_plus[1] * b_minus[1]) < (
+                    a_minus[0] * b_plus[0] + a_minus[1] * b_plus[1]
+                )
+                counter_clockwise = ~active(*b_plus) & (active(*b_minus) | wider)
+            # Selections as blends (all values finite here): cheaper than np.where on float arrays.
+            first_x = a_minus[0] + counter_clockwise * (a_plus[0] - a_minus[0])
+            first_y = a_minus[1] + counter_clockwise * (a_plus[1] - a_minus[1])
+            second_x = b_plus[0] + counter_clockwise * (b_minus[0] - b_plus[0])
+            second_y = b_plus[1] + counter_clockwise * (b_minus[1] - b_plus[1])
+        facing = (first_x + second_x) * (first_x + second_x - ax - bx) + (first_y + second_y) * (
+            first_y + second_y - ay - by
+        )
+        short_angle = np.abs(
+            np.arctan2(first_x * second_y - first_y * second_x, first_x * second_x + first_y * second_y)
+        )
+        arc = radius * np.where(facing < 0.0, TWO_PI - short_angle, short_angle)
+        climb = dz / (a_far + b_far + arc)
+        first_rise = climb * a_far  # height from a to the first tangent point
+        last_rise = climb * b_far  # height from the second tangent point to b
+        first_height = az + first_rise
+        second_height = bz - last_rise
+        half_length = 0.5 * length
+        candidate &= (np.abs(first_height) <= half_length) | (np.abs(second_height) <= half_length)
+        rise = second_height - first_height
+        over = (
+            np.sqrt(a_far * a_far + first_rise * first_rise)
+            + np.sqrt(arc * arc + rise * rise)
+            + np.sqrt(b_far * b_far + last_rise * last_rise)
+        )
+    return np.where(candidate, over, straight)

@@ -1,0 +1,136 @@
+"""Body model speed: psoas and iliacus lengths and hip-flexion moment arms, ours vs OpenSim vs MuJoCo.
+
+All three compute the same thing for the same random postures (both hips: flexion -30..120°, adduction
+±20°, rotation ±30°): the musculotendon length and hip-flexion moment arm of psoas_r, psoas_l, iliacus_r and
+iliacus_l. Ours is psoascare.body (numpy, vectorised; moment arm by central difference). OpenSim 4.6 runs
+our models built through its API (psoascare.body.crosscheck), one posture at a time, as its API works
+(Coordinate.setValue, getLength, computeMomentArm); it is timed on a subset because 100k postures would
+take minutes. MuJoCo runs MyoLeg (myo-sim) one posture at a time: mj_kinematics, mj_comPos, mj_tendon,
+moment arms from the tendon Jacobian. Times are wall-clock, best of several runs, per posture.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from psoascare.body.crosscheck import build_myoleg_model, build_opensim_model
+from psoascare.body.model import MUSCLES, BodyModel
+
+POSTURE_COUNT = 100_000
+OPENSIM_SUBSET = 3_000
+REPEATS = 3
+
+
+def random_postures(count: int, seed: int = 2016) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    angles: dict[str, np.ndarray] = {}
+    for side in ("r", "l"):
+        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
+        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
+        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
+    return angles
+
+
+def subset(angles: dict[str, np.ndarray], count: int) -> dict[str, np.ndarray]:
+    return {name: values[:count] for name, values in angles.items()}
+
+
+def best_time(work: Callable[[], object], repeats: int = REPEATS) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def max_difference_mm(ours: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> float:
+    return max(float(np.max(np.abs(ours[muscle] - reference[muscle]))) for muscle in MUSCLES) * 1000.0
+
+
+def mean_difference_mm(ours: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> float:
+    return float(np.mean([np.mean(np.abs(ours[muscle] - reference[muscle])) for muscle in MUSCLES])) * 1000.0
+
+
+def run() -> str:
+    angles = random_postures(POSTURE_COUNT)
+    opensim_angles = subset(angles, OPENSIM_SUBSET)
+    rows: list[str] = []
+    notes: list[str] = []
+
+    myoleg = build_myoleg_model()
+    myoleg.evaluate(subset(angles, 100))  # warm up
+    mujoco_seconds = best_time(lambda: myoleg.evaluate(angles), repeats=2)
+    mujoco_lengths, mujoco_moment_arms = myoleg.evaluate(angles)
+    mujoco_per_posture = mujoco_seconds / POSTURE_COUNT
+
+    for model_name in ("rajagopal2016", "gait2392"):
+        ours = BodyModel(model_name)
+        ours.lengths_and_moment_arms(subset(angles, 1000))  # warm up
+        ours_seconds = best_time(lambda ours=ours: ours.lengths_and_moment_arms(angles))
+        lengths, moment_arms = ours.lengths_and_moment_arms(angles)
+        ours_per_posture = ours_seconds / POSTURE_COUNT
+
+        reference = build_opensim_model(model_name)
+        reference.evaluate(subset(angles, 50))  # warm up
+        opensim_seconds = best_time(lambda reference=reference: reference.evaluate(opensim_angles), repeats=2)
+        opensim_lengths, opensim_moment_arms, _ = reference.evaluate(opensim_angles)
+        opensim_per_posture = opensim_seconds / OPENSIM_SUBSET
+        ours_subset_lengths = subset(lengths, OPENSIM_SUBSET)
+        ours_subset_moment_arms = subset(moment_arms, OPENSIM_SUBSET)
+
+        rows.append(
+            f"| {model_name} | psoascare.body (numpy) | {POSTURE_COUNT:,} | {ours_seconds:.3f} | "
+            f"{ours_per_posture * 1e6:.2f} | 1 |"
+        )
+        rows.append(
+            f"| {model_name} | OpenSim 4.6 | {OPENSIM_SUBSET:,} | {opensim_seconds:.3f} | "
+            f"{opensim_per_posture * 1e6:.1f} | ours {opensim_per_posture / ours_per_posture:,.0f}× faster |"
+        )
+        notes.append(
+            f"- {model_name}: largest difference from OpenSim over {OPENSIM_SUBSET:,} postures, all four "
+            f"muscles: length {max_difference_mm(ours_subset_lengths, opensim_lengths):.4f} mm, moment arm "
+            f"{max_difference_mm(ours_subset_moment_arms, opensim_moment_arms):.4f} mm."
+        )
+        if model_name == "rajagopal2016":
+            rows.append(
+                f"| MyoLeg (from Rajagopal2016) | MuJoCo {_mujoco_version()} | {POSTURE_COUNT:,} | "
+                f"{mujoco_seconds:.3f} | {mujoco_per_posture * 1e6:.1f} | "
+                f"ours (rajagopal2016) {mujoco_per_posture / ours_per_posture:,.0f}× faster |"
+            )
+            notes.append(
+                "- MyoLeg vs our Rajagopal2016, mean absolute difference over "
+                f"{POSTURE_COUNT:,} postures: length {mean_difference_mm(lengths, mujoco_lengths):.2f} mm, "
+                f"moment arm {mean_difference_mm(moment_arms, mujoco_moment_arms):.2f} mm (MyoLeg dropped "
+                "the psoas wrap cylinder and made the iliacus wrap a sphere; where no wrap is active the "
+                "paths coincide)."
+            )
+
+    lines = [
+        "## Body model",
+        "",
+        "Musculotendon length and hip-flexion moment arm of psoas_r, psoas_l, iliacus_r and iliacus_l for "
+        f"random postures of both hips (flexion -30..120°, adduction ±20°, rotation ±30°), the same postures "
+        "for every method. Ours: `BodyModel.lengths_and_moment_arms` (numpy, vectorised; moment arm by "
+        f"central difference). OpenSim 4.6: our models built through its API, one posture at a time "
+        f"(`Coordinate.setValue`, `getLength`, `computeMomentArm`), timed on the first {OPENSIM_SUBSET:,} "
+        "postures and reported per posture. MuJoCo: MyoLeg from myo-sim, one posture at a time "
+        "(`mj_kinematics`, `mj_comPos`, `mj_tendon`; moment arms from the tendon Jacobian). Wall-clock, best "
+        f"of {REPEATS} runs for ours and 2 for the others; `python -m bench body`.",
+        "",
+        "| model | method | postures timed | seconds | µs per posture | ratio |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+        *rows,
+        "",
+        *notes,
+    ]
+    return "\n".join(lines)
+
+
+def _mujoco_version() -> str:
+    import mujoco
+
+    return str(mujoco.__version__)
