@@ -1,0 +1,169 @@
+"""The client's routine as an RFC 5545 calendar: one recurring event per routine time, with an alarm.
+
+Times are local wall-clock times in the clinic's zone (settings.TIME_ZONE) with a VTIMEZONE, so 07:30 stays
+07:30 after the clocks change. The same bytes serve the web feed and `psoascare calendar`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
+
+from psoascare.routines.library import ExerciseLibrary, default_library
+from psoascare.routines.plan import build_plan
+from psoascare.routines.schedule import parse_time, slot_name
+from psoascare.routines.templates import Dose, RoutineItem, RoutineTemplate
+from psoascare.web.programs.models import Assignment
+
+PRODID = "-//PsoasCare//Routine calendar feed//EN"
+ICAL_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # Monday = 0, as in Assignment.days
+# Calendar apps look the zone up by its TZID; the VTIMEZONE is for those that do not. icalendar writes it as
+# explicit transition dates, so it covers this many years from the first event on.
+VTIMEZONE_YEARS = 30
+# Calendar apps poll subscribed feeds; a routine changes rarely, so twice a day is plenty (RFC 7986).
+REFRESH_INTERVAL = timedelta(hours=12)
+
+
+def build_feed(client: User) -> bytes:
+    """The client's calendar: their routine's times as recurring events, or no events while paused or unset."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = _calendar_shell()
+    assignment = Assignment.objects.filter(client=client).first()
+    if assignment is None or assignment.paused_reason:
+        # RFC 5545 wants at least one component in a calendar, so the empty feed still carries the zone.
+        this_year = date(timezone.localdate().year, 1, 1)
+        calendar.add_component(_vtimezone(this_year))
+        return calendar.to_ical()
+    routine = assignment.template()
+    first_day = first_due_day(assignment.updated_at.astimezone(zone).date(), assignment.days)
+    calendar.add_component(_vtimezone(first_day))
+    for at in sorted({parse_time(str(text)) for text in assignment.times}):
+        start = datetime.combine(first_day, at, tzinfo=zone)
+        calendar.add_component(_routine_event(client, assignment, routine, start))
+    return calendar.to_ical()
+
+
+def first_due_day(since: date, days: list[int]) -> date:
+    """The first routine day on or after `since`: DTSTART must itself be an occurrence of the RRULE."""
+    wanted = {int(day) for day in days}
+    for offset in range(7):
+        day = since + timedelta(days=offset)
+        if day.weekday() in wanted:
+            return day
+    raise ValueError("a routine needs at least one day of the week")
+
+
+def recurrence_rule(days: list[int]) -> dict[str, object]:
+    wanted = sorted({int(day) for day in days})
+    if wanted == list(range(7)):
+        return {"freq": "daily"}
+    return {"freq": "weekly", "byday": [ICAL_WEEKDAYS[day] for day in wanted]}
+
+
+def event_summary(routine: RoutineTemplate, at: time, library: ExerciseLibrary | None = None) -> str:
+    """E.g. 'Morning stretch: bed-edge hang, both sides'; a routine that is not all stretches says 'routine'."""
+    library = library or default_library()
+    exercises = [library.get(item.exercise) for item in routine.items]
+    kind = "stretch" if all(exercise.category == "stretch" for exercise in exercises) else "routine"
+    if len(routine.items) > 3:
+        return f"{slot_name(at)} {kind}: {routine.title}"
+    parts = []
+    for item, exercise in zip(routine.items, exercises, strict=True):
+        where = _sides_words(routine.dose(item, library).sides)
+        parts.append(", ".join(part for part in (_short_title(exercise.title), where) if part))
+    return f"{slot_name(at)} {kind}: {'; '.join(parts)}"
+
+
+def event_description(routine: RoutineTemplate, play_url: str, library: ExerciseLibrary | None = None) -> str:
+    library = library or default_library()
+    lines = [routine.title, ""]
+    lines += [f"- {_item_line(item, routine, library)}" for item in routine.items]
+    minutes = max(1, math.ceil(build_plan(routine, library).total_seconds / 60))
+    lines += [
+        f"About {minutes} min in all. Stretch to mild tightness, never to pain.",
+        "",
+        f"Start the guided session: {play_url}",
+    ]
+    return "\n".join(lines)
+
+
+def dose_words(dose: Dose) -> str:
+    """The dose actually played, e.g. '2 × 30 s each side, 15 s rest'."""
+    each = f"{dose.hold_seconds:g} s" if dose.hold_seconds is not None else f"{dose.reps} reps"
+    work = f"{dose.sets} × {each}"
+    where = "each side" if len(dose.sides) > 1 else ("" if dose.sides == ("both",) else f"{dose.sides[0]} side")
+    rest = f", {dose.rest_seconds:g} s rest" if dose.sets > 1 and dose.rest_seconds else ""
+    return " ".join(part for part in (work, where) if part) + rest
+
+
+def _calendar_shell() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", "PsoasCare routine")
+    calendar.add("x-wr-calname", "PsoasCare routine")  # the name most apps show before RFC 7986's NAME
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))  # an X- property is text unless typed
+    return calendar
+
+
+def _vtimezone(first_day: date) -> Timezone:
+    last_day = date(first_day.year + VTIMEZONE_YEARS, 12, 31)
+    return Timezone.from_tzid(settings.TIME_ZONE, first_date=first_day, last_date=last_day)
+
+
+def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplate, start: datetime) -> Event:
+    library = default_library()
+    play_url = settings.SITE_URL + reverse("routines:play", args=[routine.slug])
+    summary = event_summary(routine, start.time(), library)
+    event = Event()
+    # Stable per client, routine and time: a changed time is a different event, anything else an update.
+    event.add("uid", f"psoascare-{client.pk}-{routine.slug}-{start:%H%M}@{_uid_host()}")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("last-modified", assignment.updated_at.astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("duration", timedelta(minutes=max(1, math.ceil(build_plan(routine, library).total_seconds / 60))))
+    event.add("rrule", recurrence_rule(assignment.days))
+    event.add("summary", summary)
+    event.add("description", event_description(routine, play_url, library))
+    event.add("url", play_url)
+    event.add("transp", "TRANSPARENT")  # a few minutes of stretching should not mark the client as busy
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    alarm.add("trigger", timedelta(0))  # at the start, relative to DTSTART
+    event.add_component(alarm)
+    return event
+
+
+def _item_line(item: RoutineItem, routine: RoutineTemplate, library: ExerciseLibrary) -> str:
+    return f"{library.get(item.exercise).title}: {dose_words(routine.dose(item, library))}"
+
+
+def _short_title(title: str) -> str:
+    """'Bed-edge hang (Thomas position)' -> 'bed-edge hang' (names and acronyms keep their capitals)."""
+    short = re.sub(r"\s*\([^)]*\)", "", title).strip()
+    if len(short) > 1 and short[1].islower():
+        return short[0].lower() + short[1:]
+    return short
+
+
+def _sides_words(sides: tuple[str, ...]) -> str:
+    if len(sides) > 1:
+        return "both sides"
+    return "" if sides == ("both",) else f"{sides[0]} side"
+
+
+def _uid_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "psoascare"

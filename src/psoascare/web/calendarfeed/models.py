@@ -1,0 +1,67 @@
+"""One secret feed URL per client. Knowing the URL is the only key, so it can be stopped and replaced at once."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import models
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class CalendarFeed(models.Model):
+    """The client's live feed secret. Rotating replaces the token in place, so only one URL ever works."""
+
+    client = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the client last stopped a link (None: this is the first link they were given).
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        # Never the token: this string can end up in the admin, logs and error reports.
+        return f"calendar feed of {self.client}"
+
+    @classmethod
+    def for_client(cls, client: User) -> CalendarFeed:
+        """The client's feed, made on first use."""
+        feed, _ = cls.objects.get_or_create(client=client)
+        return feed
+
+    @classmethod
+    def live(cls, token: str) -> CalendarFeed | None:
+        """The feed this token opens, or None for an unknown or stopped token."""
+        return cls.objects.select_related("client").filter(token=token).first()
+
+    def rotate(self) -> str:
+        """Stops the current URL now and gives the client a new one; returns the new token."""
+        self.token = new_token()
+        self.revoked = timezone.now()
+        self.created_at = self.revoked
+        self.save(update_fields=["token", "revoked", "created_at"])
+        return self.token
+
+    def path(self) -> str:
+        return reverse("calendarfeed:feed", kwargs={"token": self.token})
+
+
+def feed_url_for(client: User, request: HttpRequest | None = None) -> str:
+    """The absolute URL of the client's feed (made on first use): from the request's host, else SITE_URL."""
+    path = CalendarFeed.for_client(client).path()
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return f"{settings.SITE_URL}{path}"
+
+
+def webcal_url(feed_url: str) -> str:
+    """The same feed as a webcal:// link, which Apple devices open as a subscription rather than an import."""
+    return "webcal://" + feed_url.split("://", 1)[1]
