@@ -1,0 +1,35 @@
+"""record_access: every view that shows a therapist a client's data calls it once per client shown."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import HttpRequest
+
+from psoascare.web.privacy.models import AccessLogEntry
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The peer address as the server saw it. X-Forwarded-For is ignored: any browser can write it."""
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        return None
+    return address
+
+
+def record_access(request: HttpRequest, client: User, action: str) -> None:
+    """Write who (the logged-in user) did what (`action`, e.g. "view-record") to whose record, from where."""
+    actor = request.user
+    if not isinstance(actor, User) or not actor.is_authenticated:
+        raise ValueError("record_access needs a logged-in user: an anonymous read of a record is a bug")
+    AccessLogEntry.objects.create(
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.username)[:150],
+        client=client,
+        action=action[:40],
+        path=request.get_full_path()[:500],
+        ip=client_ip(request),
+    )

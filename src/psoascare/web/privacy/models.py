@@ -1,0 +1,69 @@
+"""The access log: who read a client's record, when, and how. Rows are written once and never changed."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import User
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an access log entry through the app."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    # Bulk changes go through the default manager too; refuse them there. Deleting a client still removes
+    # their entries, because Django's cascade works on the plain base manager, not on this one.
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Access log entries cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access log entries cannot be deleted.")
+
+
+class AccessAction(models.TextChoices):
+    VIEW_RECORD = "view-record", "Opened your record"
+    EXPORT_RECORD = "export-record", "Downloaded your record"
+    VIEW_DASHBOARD_ROW = "view-dashboard-row", "Saw your summary in the client list"
+
+
+class AccessLogEntry(models.Model):
+    # The actor's name is copied in so the client can still see who looked after that account is gone.
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="access_log_entries_made")
+    actor_name = models.CharField(max_length=150)
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_log_entries")
+    action = models.CharField(max_length=40)
+    path = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    # The reader's address is their personal data, not the client's: it stays out of the client's export.
+    privacy_export_exclude: ClassVar[tuple[str, ...]] = ("ip",)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["client", "at"])]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.action} {self.client} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Access log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Access log entries cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AccessAction(self.action).label)
+        except ValueError:
+            return self.action
