@@ -38,7 +38,7 @@ def test_it_reads_javascript_timestamps_and_converts_other_zones_to_utc() -> Non
         ({"kind": "sitting_bout", "started_at": "2026-11-23T09:00:00Z", "ended_at": "2026-11-23T08:00:00Z"}, "before"),
         ({"kind": "sitting_bout", "started_at": "2026-11-23T09:00:00Z", "ended_at": "2026-11-25T09:00:00Z"}, "longer"),
         ({"kind": "nudge", "started_at": "2026-11-23T09:00:00Z", "detail": 5}, "detail must be a string"),
-        ({"kind": "nudge", "started_at": "2026-11-23T09:00:00Z", "detail": "x" * 501}, "at most 500"),
+        ({"kind": "nudge", "started_at": "2026-11-23T09:00:00Z", "detail": "x" * 301}, "at most 300"),
         ({"kind": "nudge", "started_at": "2026-11-23T09:00:00Z", "client": 3}, "unknown field"),
     ],
 )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-MAX_DETAIL_LENGTH = 500
+MAX_DETAIL_LENGTH = 300  # the journal stores at most 300 characters
 
 
 class DeskEventKind(StrEnum):
