@@ -70,3 +70,16 @@ class CustomExercisesTestCase(BaseTestCase):
     def test_it_is_only_for_therapists(self) -> None:
         self.client.force_login(self.client_a)
         self.assertEqual(self.client.get("/routines/custom/").status_code, 404)
+
+    def test_it_shows_the_exercise_to_the_therapists_own_clients_only(self) -> None:
+        self.create()
+        self.client.force_login(self.client_b)  # xena's client
+        response = self.client.get("/routines/exercises/")
+        self.assertContains(response, "From your therapist")
+        self.assertContains(response, "Step back with the outside leg.")
+        self.assertContains(response, 'src="https://example.org/wall.jpg"')
+        for outsider in (self.client_c, self.therapist_y):  # yuri's client, and yuri
+            self.client.force_login(outsider)
+            self.assertNotContains(self.client.get("/routines/exercises/"), GOOD["title"])
+        self.client.logout()
+        self.assertNotContains(self.client.get("/routines/exercises/"), GOOD["title"])

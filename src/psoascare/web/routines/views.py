@@ -84,7 +84,20 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
         ("Desk moves", library.in_category("move")),
         ("In the clinic", library.in_category("clinic")),
     ]
-    return render(request, "routines/exercise_list.html", {"groups": groups})
+    return render(request, "routines/exercise_list.html", {"groups": groups, "own": _therapists_exercises(request)})
+
+
+def _therapists_exercises(request: HttpRequest) -> list[CustomExercise]:
+    """A client sees their own therapist's exercises; a therapist sees theirs; nobody sees anyone else's."""
+    user = request.user
+    if not isinstance(user, User):
+        return []
+    role = role_of(user)
+    if role == Role.THERAPIST:
+        return list(CustomExercise.objects.filter(therapist=user))
+    if role == Role.CLIENT and user.profile.therapist_id is not None:
+        return list(CustomExercise.objects.filter(therapist_id=user.profile.therapist_id))
+    return []
 
 
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
