@@ -6,11 +6,12 @@ iliacus_l. Ours is psoascare.body (numpy, vectorised; moment arm by central diff
 our models built through its API (psoascare.body.crosscheck), one posture at a time, as its API works
 (Coordinate.setValue, getLength, computeMomentArm); it is timed on a subset because 100k postures would
 take minutes. MuJoCo runs MyoLeg (myo-sim) one posture at a time: mj_kinematics, mj_comPos, mj_tendon,
-moment arms from the tendon Jacobian. Times are wall-clock, best of several runs, per posture.
+moment arms from the tendon Jacobian. Times are wall-clock, best of three runs, per posture.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -56,6 +57,7 @@ def mean_difference_mm(ours: dict[str, np.ndarray], reference: dict[str, np.ndar
 
 
 def run() -> str:
+    load_before = os.getloadavg()[0]
     angles = random_postures(POSTURE_COUNT)
     opensim_angles = subset(angles, OPENSIM_SUBSET)
     rows: list[str] = []
@@ -63,7 +65,7 @@ def run() -> str:
 
     myoleg = build_myoleg_model()
     myoleg.evaluate(subset(angles, 100))  # warm up
-    mujoco_seconds = best_time(lambda: myoleg.evaluate(angles), repeats=2)
+    mujoco_seconds = best_time(lambda: myoleg.evaluate(angles))
     mujoco_lengths, mujoco_moment_arms = myoleg.evaluate(angles)
     mujoco_per_posture = mujoco_seconds / POSTURE_COUNT
 
@@ -76,7 +78,7 @@ def run() -> str:
 
         reference = build_opensim_model(model_name)
         reference.evaluate(subset(angles, 50))  # warm up
-        opensim_seconds = best_time(lambda reference=reference: reference.evaluate(opensim_angles), repeats=2)
+        opensim_seconds = best_time(lambda reference=reference: reference.evaluate(opensim_angles))
         opensim_lengths, opensim_moment_arms, _ = reference.evaluate(opensim_angles)
         opensim_per_posture = opensim_seconds / OPENSIM_SUBSET
         ours_subset_lengths = subset(lengths, OPENSIM_SUBSET)
@@ -119,7 +121,10 @@ def run() -> str:
         f"(`Coordinate.setValue`, `getLength`, `computeMomentArm`), timed on the first {OPENSIM_SUBSET:,} "
         "postures and reported per posture. MuJoCo: MyoLeg from myo-sim, one posture at a time "
         "(`mj_kinematics`, `mj_comPos`, `mj_tendon`; moment arms from the tendon Jacobian). Wall-clock, best "
-        f"of {REPEATS} runs for ours and 2 for the others; `python -m bench body`.",
+        f"of {REPEATS} runs each; `python -m bench body`.",
+        "",
+        f"Load average (1 min) {load_before:.2f} before and {os.getloadavg()[0]:.2f} after the run, on a "
+        "machine shared with other work: the ratios move by some tens of percent between runs.",
         "",
         "| model | method | postures timed | seconds | µs per posture | ratio |",
         "| --- | --- | ---: | ---: | ---: | --- |",

@@ -139,3 +139,22 @@ def test_it_wraps_random_segments_when_and_where_opensim_does() -> None:
         assert ours <= reference + 1e-9
         assert reference - ours < 1e-3
     assert wrapped_count >= 30
+
+
+def test_it_matches_opensim_at_the_edges_of_the_conditional_via_point(
+    opensim_models: dict[str, OpenSimPsoasModel],
+) -> None:
+    # Gait2392's via point is part of the path for hip flexion in [-90°, 45°], ends included: lengths and
+    # moment arms just inside, at and just outside 45° use the path OpenSim uses there.
+    flexion = np.array([44.99, 45.0, 45.01, 60.0])
+    angles = {"hip_flexion_r": flexion, "hip_flexion_l": flexion}
+    reference_lengths, reference_moment_arms, _ = opensim_models["gait2392"].evaluate(angles)
+    ours = BodyModel("gait2392")
+    lengths, moment_arms = ours.lengths_and_moment_arms(angles)
+    for muscle in MUSCLES:
+        # Gait2392 has no wrap: agreement to a micrometre, tighter than the random-posture tolerance.
+        np.testing.assert_allclose(lengths[muscle], reference_lengths[muscle], atol=1e-6)
+        np.testing.assert_allclose(moment_arms[muscle], reference_moment_arms[muscle], atol=1e-6)
+    # The path really changes there: the moment arm steps by more than its change over 0.01° elsewhere.
+    step = abs(reference_moment_arms["psoas_r"][2] - reference_moment_arms["psoas_r"][1])
+    assert step > 1e-4 > 10 * abs(reference_moment_arms["psoas_r"][1] - reference_moment_arms["psoas_r"][0])

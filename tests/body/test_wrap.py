@@ -83,3 +83,38 @@ def test_it_drops_the_wrap_when_both_tangent_points_are_beyond_the_cylinder_ends
     b = np.array([[-0.15, -0.01, 0.32]])
     assert wrap_over_cylinder(a, b, RADIUS, "-y").wrapped[0]
     assert not wrap_over_cylinder(a, b, RADIUS, "-y", length=0.1).wrapped[0]
+
+
+def test_it_gives_the_same_length_on_the_fast_path_for_a_fixed_start_point() -> None:
+    from psoascare.body.wrap import wrap_segments, wrapped_length
+
+    rng = np.random.default_rng(9)
+    count = 4000
+    end = np.stack(
+        [rng.uniform(-0.2, 0.2, count), rng.uniform(-0.12, 0.12, count), rng.uniform(-0.08, 0.08, count)], axis=1
+    )
+    wrapped_somewhere = 0
+    # Start points on either side, so that every branch of the tangent-pair choice is taken.
+    for start in ([0.09, -0.02, 0.01], [0.05, 0.06, -0.02], [-0.07, -0.04, 0.0], [0.02, -0.08, 0.03]):
+        slow = wrap_segments(*start, end[:, 0], end[:, 1], end[:, 2], RADIUS, "-y", 0.12)
+        fast = wrapped_length(*start, end[:, 0], end[:, 1], end[:, 2], RADIUS, "-y", 0.12)
+        np.testing.assert_allclose(fast, slow.length, rtol=0, atol=1e-12)
+        wrapped_somewhere += int(slow.wrapped.sum())
+    assert wrapped_somewhere > 1000
+
+
+def test_it_decides_the_wrap_once_for_stacked_nearby_end_points() -> None:
+    from psoascare.body.wrap import wrap_segments, wrapped_length
+
+    rng = np.random.default_rng(10)
+    count = 3000
+    end = np.stack(
+        [rng.uniform(-0.2, 0.2, count), rng.uniform(-0.12, 0.12, count), rng.uniform(-0.08, 0.08, count)], axis=1
+    )
+    nudged = end + 1e-9
+    stacked = np.concatenate([end, nudged])
+    for start in ([0.09, -0.02, 0.01], [-0.07, -0.04, 0.0], [0.02, -0.08, 0.03]):
+        fast = wrapped_length(*start, stacked[:, 0], stacked[:, 1], stacked[:, 2], RADIUS, "-y", 0.12, repeats=2)
+        for half, points in ((fast[:count], end), (fast[count:], nudged)):
+            slow = wrap_segments(*start, points[:, 0], points[:, 1], points[:, 2], RADIUS, "-y", 0.12).length
+            np.testing.assert_allclose(half, slow, rtol=0, atol=1e-12)

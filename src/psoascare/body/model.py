@@ -32,7 +32,7 @@ DEFAULT_MODEL = "rajagopal2016"
 # rounding (lengths ~0.2 m in float64).
 MOMENT_ARM_STEP_RAD = 1e-5
 # Postures per block of work: small enough for the working arrays to stay in cache.
-CHUNK_SIZE = 4096
+CHUNK_SIZE = 1024
 # Spacing of the drawn points along a wrap arc (OpenSim draws one every 2 mm too).
 WRAP_ARC_SPACING_M = 0.002
 
@@ -228,12 +228,14 @@ class BodyModel:
         stacked_sin = np.concatenate([sin for _, sin in flexion_trig])
         repeats = len(flexion_trig)
         b = [
-            stacked_cos * np.tile(e_part[axis], repeats)
-            + stacked_sin * np.tile(f_part[axis], repeats)
-            + np.tile(g_part[axis], repeats)
+            stacked_cos * np.concatenate([e_part[axis]] * repeats)
+            + stacked_sin * np.concatenate([f_part[axis]] * repeats)
+            + np.concatenate([g_part[axis]] * repeats)
             for axis in range(3)
         ]
-        lengths = wrapped_length(a[0], a[1], a[2], b[0], b[1], b[2], wrap.radius, wrap.quadrant, wrap.length)
+        lengths = wrapped_length(
+            a[0], a[1], a[2], b[0], b[1], b[2], wrap.radius, wrap.quadrant, wrap.length, repeats=repeats
+        )
         return list(np.split(lengths, repeats))
 
     def _hip_angles(self, angles: Mapping[str, FloatArray], side: str) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -235,18 +235,28 @@ def wrapped_length(
     radius: float,
     quadrant: str = "-y",
     length: float = np.inf,
+    repeats: int = 1,
 ) -> FloatArray:
     """The same length as `wrap_segments(...).length` for a fixed start point a (plain floats), with the
     fewest array operations: the inner loop of lengths and moment arms for thousands of postures.
-    tests/body/test_wrap.py checks that the two agree."""
+
+    `repeats` > 1: the end points are that many stacked blocks of nearly the same postures (a moment arm's
+    θ + h and θ - h); which segments wrap, and which way round, is decided on the first block and used for
+    all, as a derivative must use one path. tests/body/test_wrap.py checks both against `wrap_segments`.
+    """
     if quadrant not in QUADRANTS:
         raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
     axis, sign = QUADRANTS[quadrant]
     r_sq = radius * radius
+    block = bx.shape[0] // repeats
 
     def active(x: Any, y: Any) -> Any:
         value = y if axis == 1 else x
         return value < 0.0 if sign < 0 else value >= 0.0
+
+    def spread(mask: Any) -> Any:
+        # np.concatenate: the same as np.tile here, with a fraction of its call overhead.
+        return np.concatenate([mask] * repeats) if repeats > 1 else mask
 
     dx, dy, dz = bx - ax, by - ay, bz - az
     dxy_sq = dx * dx + dy * dy
@@ -256,15 +266,22 @@ def wrapped_length(
     if a_sq < r_sq:
         return straight
     with np.errstate(divide="ignore", invalid="ignore"):
-        along = -(ax * dx + ay * dy) / dxy_sq
-        near_x, near_y = ax + along * dx, ay + along * dy
-        cuts_cylinder = (near_x * near_x + near_y * near_y < r_sq) & (along > 0.0) & (along < 1.0)
-        b_active = active(bx, by)
+        # Decisions on the first block. The line's closest approach to the axis without dividing: its
+        # distance is |a × d| / |d| and the closest point is a + t d with t = -(a · d) / |d|², inside the
+        # segment for 0 < t < 1.
+        hx, hy, hd = dx[:block], dy[:block], dxy_sq[:block]
+        cross = ax * hy - ay * hx
+        minus_dot = -(ax * hx + ay * hy)
+        cuts_cylinder = (cross * cross < r_sq * hd) & (minus_dot > 0.0) & (minus_dot < hd)
+        # The closest point's coordinate on the quadrant's axis, times |d|² (> 0, so the sign is the same).
+        near_scaled = (ay * hd + minus_dot * hy) if axis == 1 else (ax * hd + minus_dot * hx)
+        near_active = active(near_scaled, near_scaled)
+        b_active = active(bx[:block], by[:block])
         if active(ax, ay):
-            candidate = cuts_cylinder | (~b_active & ~active(near_x, near_y))
+            candidate = cuts_cylinder | (~b_active & ~near_active)
         else:
-            candidate = np.where(b_active, cuts_cylinder | ~active(near_x, near_y), True)
-        candidate &= b_sq >= r_sq
+            candidate = np.where(b_active, cuts_cylinder | ~near_active, True)
+        candidate &= b_sq[:block] >= r_sq
 
         # Tangent points (see _tangent_points): a's are numbers, b's arrays.
         a_far = math.sqrt(a_sq - r_sq)
@@ -284,36 +301,39 @@ def wrapped_length(
             first_x, first_y = first
             second_x, second_y = second
         else:
+            plus_on = active(b_plus[0][:block], b_plus[1][:block])
             if a_plus_on:
-                counter_clockwise = ~active(*b_plus)
+                counter_clockwise = spread(~plus_on)
             else:
-                wider = (a_plus[0] * b_minus[0] + a_plus[1] * b_minus[1]) < (
-                    a_minus[0] * b_plus[0] + a_minus[1] * b_plus[1]
+                wider = (a_plus[0] * b_minus[0][:block] + a_plus[1] * b_minus[1][:block]) < (
+                    a_minus[0] * b_plus[0][:block] + a_minus[1] * b_plus[1][:block]
                 )
-                counter_clockwise = ~active(*b_plus) & (active(*b_minus) | wider)
+                minus_on = active(b_minus[0][:block], b_minus[1][:block])
+                counter_clockwise = spread(~plus_on & (minus_on | wider))
             # Selections as blends (all values finite here): cheaper than np.where on float arrays.
             first_x = a_minus[0] + counter_clockwise * (a_plus[0] - a_minus[0])
             first_y = a_minus[1] + counter_clockwise * (a_plus[1] - a_minus[1])
             second_x = b_plus[0] + counter_clockwise * (b_minus[0] - b_plus[0])
             second_y = b_plus[1] + counter_clockwise * (b_minus[1] - b_plus[1])
-        facing = (first_x + second_x) * (first_x + second_x - ax - bx) + (first_y + second_y) * (
-            first_y + second_y - ay - by
-        )
+
+        def head(value: Any) -> Any:
+            return value[:block] if np.ndim(value) else value
+
+        # The long way round when the tangent points face away from the segment (OpenSim's test).
+        sum_x, sum_y = head(first_x) + head(second_x), head(first_y) + head(second_y)
+        facing = sum_x * (sum_x - ax - bx[:block]) + sum_y * (sum_y - ay - by[:block])
         short_angle = np.abs(
             np.arctan2(first_x * second_y - first_y * second_x, first_x * second_x + first_y * second_y)
         )
-        arc = radius * np.where(facing < 0.0, TWO_PI - short_angle, short_angle)
-        climb = dz / (a_far + b_far + arc)
-        first_rise = climb * a_far  # height from a to the first tangent point
-        last_rise = climb * b_far  # height from the second tangent point to b
-        first_height = az + first_rise
-        second_height = bz - last_rise
+        arc = radius * (short_angle + spread(facing < 0.0) * (TWO_PI - 2.0 * short_angle))
+        # Unrolled, the path a -> tangent -> helix -> tangent -> b is one straight line: across the axis it
+        # covers a_far + arc + b_far, along the axis dz.
+        across = a_far + b_far + arc
+        over = np.sqrt(across * across + dz * dz)
         half_length = 0.5 * length
-        candidate &= (np.abs(first_height) <= half_length) | (np.abs(second_height) <= half_length)
-        rise = second_height - first_height
-        over = (
-            np.sqrt(a_far * a_far + first_rise * first_rise)
-            + np.sqrt(arc * arc + rise * rise)
-            + np.sqrt(b_far * b_far + last_rise * last_rise)
-        )
-    return np.where(candidate, over, straight)
+        if math.isfinite(half_length):
+            climb = dz[:block] / across[:block]
+            first_height = az + climb * a_far
+            second_height = bz[:block] - climb * b_far[:block]
+            candidate &= (np.abs(first_height) <= half_length) | (np.abs(second_height) <= half_length)
+    return np.where(spread(candidate), over, straight)
