@@ -17,14 +17,22 @@ def _log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    # On the first log-in the client answers the red-flag questions before seeing the routine.
+    page.wait_for_url(f"{base_url}/safety/check/")
+    for radio in page.locator("input[type=radio][value=no]").all():
+        radio.check()
+    with page.expect_navigation():
+        page.click("text=Send my answers")
+    assert "None of the warning signs apply" in page.content()
+    page.goto(f"{base_url}/today/")
 
 
 def test_it_keeps_a_ticked_stretch_after_reload(page: Any, live_server: Any, artifacts_dir: Path) -> None:
     accounts = ensure_demo_content()
     assert accounts is not None
     _log_in(page, live_server.url, "demo-client", accounts.client_password)
-    page.wait_for_url(f"{live_server.url}/today/")
 
     item = page.locator("li[data-key='bed-edge-hang:left:0730']")
     assert item.locator("button").inner_text() == "Done"
@@ -46,7 +54,6 @@ def test_it_shows_a_clear_error_for_a_bad_pain_score(page: Any, live_server: Any
     accounts = ensure_demo_content()
     assert accounts is not None
     _log_in(page, live_server.url, "demo-client", accounts.client_password)
-    page.wait_for_url(f"{live_server.url}/today/")
     page.fill("#id_score", "11")
     with page.expect_navigation():
         page.click("text=Save pain")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.test import TestCase
 
+from psoascare.knowledge.content import red_flags
 from psoascare.web.accounts.models import create_client, create_therapist
+from psoascare.web.journal.models import RedFlagScreening
 from psoascare.web.programs.models import Assignment
 
 PASSWORD = "correct horse battery staple"
+RED_FLAG_SLUGS = [sign.slug for sign in red_flags().all_signs]
 
 
 class BaseTestCase(TestCase):
@@ -30,3 +33,8 @@ class BaseTestCase(TestCase):
         cls.client_c = create_client("carol", "carol@example.org", PASSWORD, therapist=cls.therapist_y)
         cls.admin = User.objects.create_superuser("admin", "admin@example.org", PASSWORD)
         Assignment.assign(cls.client_a, cls.therapist_x, "bed-edge")
+        # The cast has answered the first-log-in safety questions with no red flags.
+        for client in (cls.client_a, cls.client_b, cls.client_c):
+            RedFlagScreening.objects.create(
+                client=client, trigger="first-login", answers=dict.fromkeys(RED_FLAG_SLUGS, False), outcome="clear"
+            )

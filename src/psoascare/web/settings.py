@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "psoascare.web.journal",
     "psoascare.web.clinic",
     "psoascare.web.routines",
+    "psoascare.web.calendarfeed",
+    "psoascare.web.desktimer",
+    "psoascare.web.privacy",
     "psoascare.web.api",
     "ninja",
 ]

@@ -6,6 +6,7 @@ from django.urls import include, path
 from psoascare.web import views
 from psoascare.web.api.api import api
 from psoascare.web.accounts import views as account_views
+from psoascare.web.clinic import views as clinic_views
 from psoascare.web.journal import views as journal_views
 from psoascare.web.lessons import views as lesson_views
 
@@ -17,13 +18,19 @@ urlpatterns = [
     path("today/", journal_views.today, name="today"),
     path("today/tick/", journal_views.tick_item, name="tick"),
     path("today/pain/", journal_views.record_pain, name="record_pain"),
+    path("safety/check/", journal_views.safety_check, name="safety_check"),
     path("journal/", include("psoascare.web.journal.urls")),
     path("figures/<str:filename>", lesson_views.figure_file, name="figure"),
     path("routines/", include("psoascare.web.routines.urls")),
+    path("calendar/", include("psoascare.web.calendarfeed.urls")),
+    path("desk/", include("psoascare.web.desktimer.urls")),
+    path("privacy/", include("psoascare.web.privacy.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
     path("accounts/", include("psoascare.web.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clinic/", include("psoascare.web.clinic.urls")),
+    path("programmes/", include("psoascare.web.programs.urls")),
+    path("messages/", clinic_views.client_messages, name="messages"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

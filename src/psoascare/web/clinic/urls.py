@@ -8,4 +8,9 @@ app_name = "clinic"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("clients/<int:client_id>/", views.client_detail, name="client"),
+    path("clients/<int:client_id>/messages/", views.send_to_client, name="send"),
+    path("clients/<int:client_id>/resume/", views.resume, name="resume"),
+    path("settings/", views.settings_page, name="settings"),
+    path("resources/", views.resources, name="resources"),
+    path("resources/<int:pk>/", views.resources, name="resource"),
 ]

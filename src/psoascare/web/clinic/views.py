@@ -1,24 +1,139 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from datetime import timedelta
 
-from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, therapist_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from psoascare.knowledge.outcomes import NPRS_MEANINGFUL_FRACTION, NPRS_MEANINGFUL_POINTS, PSFS_MEANINGFUL_POINTS
+from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.accounts.models import clients_of
-from psoascare.web.journal.models import PainRecord, StretchSession
+from psoascare.web.clinic.charts import change_thresholds, line_chart
+from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSettingsForm
+from psoascare.web.clinic.models import Alert, Message
+from psoascare.web.clinic.overview import dashboard_rows, summarise
+from psoascare.web.clinic.timeline import timeline
+from psoascare.web.journal.models import DeskEvent, PainRecord, PsfsAssessment, RedFlagScreening
+from psoascare.web.journal.safety import resume_routine
+from psoascare.web.lessons.models import Resource
+from psoascare.web.privacy.audit import record_access
 
 
 @therapist_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "clinic/dashboard.html", {"clients": clients_of(request.user)})
+    rows = dashboard_rows(list(clients_of(request.user)), timezone.localdate())
+    alerts = Alert.objects.filter(therapist=request.user, resolved_at__isnull=True).select_related("client")
+    return render(request, "clinic/dashboard.html", {"rows": rows, "alerts": alerts})
+
+
+def _charts(client_id: int) -> dict[str, object]:
+    since = timezone.localdate() - timedelta(days=90)
+    pain = [
+        (r.day, float(r.score)) for r in PainRecord.objects.filter(client_id=client_id, day__gte=since).order_by("day")
+    ]
+    psfs = [(a.taken_on, a.score) for a in PsfsAssessment.objects.filter(client_id=client_id).order_by("taken_on")]
+    pain_lines = change_thresholds(pain[0][1], NPRS_MEANINGFUL_POINTS, NPRS_MEANINGFUL_FRACTION, True) if pain else []
+    psfs_lines = change_thresholds(psfs[0][1], PSFS_MEANINGFUL_POINTS, None, False) if psfs else []
+    return {
+        "pain_points": pain,
+        "psfs_points": psfs,
+        "pain_chart": line_chart(
+            pain,
+            title="Pain (0–10) over the last 90 days",
+            y_min=0,
+            y_max=10,
+            thresholds=pain_lines,
+            description="Daily pain scores; the dashed line marks a meaningful improvement from the first score "
+            "(2 points or 30 %, Farrar et al. 2001).",
+            element_id="pain-chart",
+        ),
+        "psfs_chart": line_chart(
+            psfs,
+            title="Activities score (PSFS, 0–10)",
+            y_min=0,
+            y_max=10,
+            thresholds=psfs_lines,
+            description="Mean PSFS rating; the dashed line marks a meaningful improvement of 2 points "
+            "(Stratford et al. 1995).",
+            element_id="psfs-chart",
+        ),
+    }
 
 
 @therapist_required
 def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
+    record_access(request, client, "view-record")
+    Message.mark_read(request.user, client)
     context = {
         "client": client,
-        "pain_records": PainRecord.objects.filter(client=client)[:30],
-        "sessions": StretchSession.objects.filter(client=client)[:30],
+        "summary": summarise(client, timezone.localdate()),
+        "timeline": timeline(client, days=30),
+        "messages_thread": Message.thread(request.user, client),
+        "message_form": MessageForm(),
+        "screenings": RedFlagScreening.objects.filter(client=client)[:10],
+        "desk_breaks": DeskEvent.objects.filter(client=client, started_at__gte=timezone.now() - timedelta(days=7)),
+        **_charts(client.pk),
     }
     return render(request, "clinic/client_detail.html", context)
+
+
+@therapist_required
+@require_POST
+def send_to_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_of(request.user, client_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "clinic/message_error.html", {"form": form, "back": client}, status=400)
+    Message.send(request.user, client, form.cleaned_data["body"])
+    return redirect("clinic:client", client_id=client.pk)
+
+
+@therapist_required
+@require_POST
+def resume(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_of(request.user, client_id)
+    resume_routine(request.user, client)
+    return redirect("clinic:client", client_id=client.pk)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TherapistSettingsForm(request.POST or None, instance=request.user.profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("clinic:dashboard")
+    return render(request, "clinic/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def resources(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(Resource, pk=pk, therapist=request.user) if pk else None
+    form = ResourceForm(request.POST or None, instance=instance, therapist=request.user)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save(commit=False)
+        resource.therapist = request.user
+        resource.save()
+        form.save_m2m()
+        return redirect("clinic:resources")
+    context = {"form": form, "resources": Resource.objects.filter(therapist=request.user), "editing": instance}
+    return render(request, "clinic/resources.html", context, status=400 if form.errors else 200)
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def client_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
+    therapist = request.user.profile.therapist
+    form = MessageForm(request.POST or None)
+    if therapist is not None and request.method == "POST" and form.is_valid():
+        Message.send(request.user, therapist, form.cleaned_data["body"])
+        return redirect("messages")
+    thread = Message.thread(request.user, therapist) if therapist else Message.objects.none()
+    if therapist is not None:
+        Message.mark_read(request.user, therapist)
+    context = {"form": form, "thread": thread, "therapist": therapist}
+    return render(request, "clinic/client_messages.html", context, status=400 if form.errors else 200)

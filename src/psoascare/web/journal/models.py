@@ -167,3 +167,104 @@ class DeskEvent(models.Model):
         if self.ended_at is None:
             return None
         return (self.ended_at - self.started_at).total_seconds() / 60
+
+
+class PsfsAssessment(models.Model):
+    """Patient-specific functional scale: up to 3 activities the client finds hard, each rated 0–10.
+
+    Stratford et al., Physiother Can 1995;47:258; taken at the start and every two weeks; our own wording.
+    """
+
+    EVERY_DAYS = 14
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="psfs_assessments")
+    taken_on = models.DateField()
+    activities = models.JSONField()  # [{"activity": "Putting on socks", "rating": 4}, ...]
+    score = models.FloatField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-taken_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} PSFS {self.taken_on}: {self.score:.1f}"
+
+    @classmethod
+    def record(cls, client: User, day: date, activities: list[tuple[str, int]]) -> PsfsAssessment:
+        from psoascare.knowledge.outcomes import psfs_score
+
+        score = psfs_score([rating for _, rating in activities])
+        return cls.objects.create(
+            client=client,
+            taken_on=day,
+            activities=[{"activity": name, "rating": rating} for name, rating in activities],
+            score=score,
+        )
+
+    @classmethod
+    def is_due(cls, client: User, day: date) -> bool:
+        last = cls.objects.filter(client=client).first()
+        return last is None or (day - last.taken_on).days >= cls.EVERY_DAYS
+
+
+class RedFlagScreening(models.Model):
+    """The client's answers to the red-flag questions, and what the app told them to do."""
+
+    class Trigger(models.TextChoices):
+        FIRST_LOGIN = "first-login", "First log-in"
+        PAIN_RISE = "pain-rise", "Pain rose by 3 points or more in a week"
+        SELF = "self", "Client chose to check"
+
+    class Outcome(models.TextChoices):
+        CLEAR = "clear", "No red flags"
+        URGENT = "urgent", "See a doctor soon"
+        EMERGENCY = "emergency", "Emergency care"
+
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="red_flag_screenings")
+    answered_at = models.DateTimeField(default=timezone.now)
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    answers = models.JSONField()  # {sign slug: true/false}
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    reviewed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.answered_at:%Y-%m-%d}: {self.outcome}"
+
+    @property
+    def flagged(self) -> bool:
+        return self.outcome != self.Outcome.CLEAR
+
+    @property
+    def signs_answered_yes(self) -> list[str]:
+        return [slug for slug, yes in self.answers.items() if yes]
+
+
+PAIN_RISE_POINTS = 3
+
+
+def pain_rose_sharply(client: User, day: date) -> bool:
+    """True when today's pain is at least 3 points above the lowest score of the 7 days before it."""
+    from datetime import timedelta
+
+    today = PainRecord.objects.filter(client=client, day=day).first()
+    if today is None:
+        return False
+    week = PainRecord.objects.filter(client=client, day__gte=day - timedelta(days=7), day__lt=day)
+    lowest = week.aggregate(models.Min("score"))["score__min"]
+    return lowest is not None and today.score - lowest >= PAIN_RISE_POINTS
+
+
+def screening_needed(client: User, day: date) -> str | None:
+    """The reason the red-flag questions must be asked now, or None."""
+    screenings = RedFlagScreening.objects.filter(client=client)
+    if not screenings.exists():
+        return RedFlagScreening.Trigger.FIRST_LOGIN
+    if pain_rose_sharply(client, day):
+        today_record = PainRecord.objects.get(client=client, day=day)
+        if not screenings.filter(answered_at__gte=today_record.recorded_at).exists():
+            return RedFlagScreening.Trigger.PAIN_RISE
+    return None

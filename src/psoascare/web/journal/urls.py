@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.history, name="history"),
     path("pain/<int:pk>/", views.pain_detail, name="pain"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("psfs/", views.psfs, name="psfs"),
 ]

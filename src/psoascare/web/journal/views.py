@@ -1,19 +1,41 @@
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from psoascare.knowledge.content import red_flags
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
-from psoascare.web.journal.forms import PainForm, TickForm
-from psoascare.web.journal.models import PainRecord, StretchSession
+from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
+from psoascare.web.journal.models import (
+    PainRecord,
+    PsfsAssessment,
+    RedFlagScreening,
+    StretchSession,
+    screening_needed,
+)
+from psoascare.web.journal.safety import screen
 from psoascare.web.journal.today import tick, today_for
 
 
 @client_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
-    context = {"today": today_for(request.user), "pain_form": PainForm()}
-    return render(request, "journal/today.html", context)
+    if screening_needed(request.user, timezone.localdate()):
+        return redirect("safety_check")
+    return render(request, "journal/today.html", _today_context(request.user, PainForm()))
+
+
+def _today_context(client: User, pain_form: PainForm, **extra: object) -> dict[str, object]:
+    therapist = client.profile.therapist
+    return {
+        "today": today_for(client),
+        "pain_form": pain_form,
+        "psfs_due": PsfsAssessment.is_due(client, timezone.localdate()),
+        "video_call_url": therapist.profile.video_call_url if therapist else "",
+        **extra,
+    }
 
 
 @client_required
@@ -22,7 +44,7 @@ def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
     today_data = today_for(request.user)
     form = TickForm(request.POST, due_keys=today_data.due_keys)
     if not form.is_valid():
-        context = {"today": today_data, "pain_form": PainForm(), "tick_errors": form.errors}
+        context = _today_context(request.user, PainForm(), tick_errors=form.errors)
         return render(request, "journal/today.html", context, status=400)
     tick(request.user, today_data, form.cleaned_data["item_key"], undo=form.cleaned_data["undo"])
     return redirect("today")
@@ -34,9 +56,9 @@ def record_pain(request: AuthenticatedHttpRequest) -> HttpResponse:
     today_data = today_for(request.user)
     form = PainForm(request.POST)
     if not form.is_valid():
-        return render(request, "journal/today.html", {"today": today_data, "pain_form": form}, status=400)
+        return render(request, "journal/today.html", _today_context(request.user, form), status=400)
     PainRecord.record(request.user, today_data.day, form.cleaned_data["score"], form.cleaned_data["note"])
-    return redirect("today")
+    return redirect("safety_check" if screening_needed(request.user, today_data.day) else "today")
 
 
 @client_required
@@ -63,3 +85,27 @@ def pain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(StretchSession, pk=pk, client=request.user)
     return render(request, "journal/session_detail.html", {"session": session})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def safety_check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    trigger = screening_needed(request.user, timezone.localdate()) or RedFlagScreening.Trigger.SELF
+    form = RedFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        screening = screen(request.user, trigger, form.answers())
+        return render(request, "journal/safety_result.html", {"screening": screening, "flags": red_flags()})
+    context = {"form": form, "trigger": RedFlagScreening.Trigger(trigger), "flags": red_flags()}
+    return render(request, "journal/safety_check.html", context, status=400 if form.errors else 200)
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def psfs(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PsfsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        PsfsAssessment.record(request.user, timezone.localdate(), form.cleaned_data["rows"])
+        return redirect("journal:history")
+    previous = PsfsAssessment.objects.filter(client=request.user).first()
+    context = {"form": form, "previous": previous}
+    return render(request, "journal/psfs.html", context, status=400 if form.errors else 200)

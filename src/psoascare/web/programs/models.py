@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from psoascare.routines.library import default_library
 from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_items, parse_time
-from psoascare.routines.templates import RoutineTemplate, get_routine
+from psoascare.routines.templates import RoutineTemplate, get_routine, parse_item
 
 
 def default_times() -> list[str]:
@@ -29,6 +29,51 @@ def working_days() -> list[int]:
 
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PROGRAMME_PREFIX = "programme-"
+
+
+class ProgrammeTemplate(models.Model):
+    """A therapist's own routine built from the exercise library, e.g. "Psoas care: bed-edge AM/PM, hourly
+    moves, 2 strengthening exercises". The core validates it exactly as it validates the packaged ones."""
+
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="programme_templates")
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=300, blank=True)
+    items = models.JSONField(default=list)  # [{"exercise": "bed-edge-hang", "sets": 2, "hold_seconds": 30}, ...]
+    times = models.JSONField(default=default_times)
+    days = models.JSONField(default=every_day)
+    move_every_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(20), MaxValueValidator(120)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def slug(self) -> str:
+        return f"{PROGRAMME_PREFIX}{self.pk}"
+
+    def as_routine(self) -> RoutineTemplate:
+        where = f"programme {self.title!r}"
+        return RoutineTemplate(
+            slug=self.slug if self.pk else f"{PROGRAMME_PREFIX}new",
+            title=self.title,
+            summary=self.summary,
+            items=tuple(parse_item(item, f"{where}, item {i}") for i, item in enumerate(self.items, start=1)),
+            times=tuple(parse_time(str(t)) for t in self.times),
+            days=tuple(WEEKDAY_NAMES[int(d)] for d in self.days),
+            move_every_minutes=self.move_every_minutes,
+        ).validate()
+
+    def clean(self) -> None:
+        try:
+            self.as_routine()
+        except (ValueError, TypeError, IndexError) as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class Assignment(models.Model):
@@ -37,6 +82,9 @@ class Assignment(models.Model):
     client = models.OneToOneField(User, on_delete=models.CASCADE, related_name="assignment")
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments_given")
     template_slug = models.SlugField(max_length=80, default="bed-edge")
+    programme = models.ForeignKey(
+        ProgrammeTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
     # {exercise slug: {"hold_seconds": 45, "sets": 3, ...}}: validated by the core's with_overrides.
     item_overrides = models.JSONField(default=dict, blank=True)
     times = models.JSONField(default=default_times)
@@ -54,13 +102,21 @@ class Assignment(models.Model):
         return f"{self.template_slug} for {self.client}"
 
     @classmethod
-    def assign(cls, client: User, therapist: User, template_slug: str, **changes: Any) -> Assignment:
+    def assign(
+        cls,
+        client: User,
+        therapist: User,
+        template_slug: str,
+        programme: ProgrammeTemplate | None = None,
+        **changes: Any,
+    ) -> Assignment:
         """Assign a template with its own times and days; `changes` set other fields. Validates first."""
-        template = get_routine(template_slug)
+        template = programme.as_routine() if programme else get_routine(template_slug)
         assignment = cls(
             client=client,
             therapist=therapist,
-            template_slug=template_slug,
+            template_slug=template.slug,
+            programme=programme,
             times=[f"{t:%H:%M}" for t in template.times] or default_times(),
             days=[WEEKDAY_NAMES.index(d) for d in template.days],
             move_every_minutes=template.move_every_minutes or 60,
@@ -89,7 +145,7 @@ class Assignment(models.Model):
 
     def template(self) -> RoutineTemplate:
         """The routine template with this client's changes applied (validated by the core)."""
-        template = get_routine(self.template_slug)
+        template = self.programme.as_routine() if self.programme is not None else get_routine(self.template_slug)
         return template.with_overrides(
             item_overrides=self.item_overrides or None,
             times=list(self.times),
@@ -117,3 +173,51 @@ def routine_for_client(user: User, slug: str) -> RoutineTemplate:
     if assignment is not None and assignment.template_slug == slug:
         return assignment.template()
     return get_routine(slug)
+
+
+class AssignmentChange(models.Model):
+    """One change to a client's programme: who, when, and each field's old and new value."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changes = models.JSONField()  # {"times": [["07:30", "21:30"], ["07:00", "21:30"]], ...}
+
+    class Meta:
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} changed {self.changed_at:%Y-%m-%d}"
+
+    def lines(self) -> list[str]:
+        return [f"{field}: {old!r} → {new!r}" for field, (old, new) in self.changes.items()]
+
+
+TRACKED_FIELDS = (
+    "template_slug",
+    "item_overrides",
+    "times",
+    "days",
+    "move_every_minutes",
+    "work_start",
+    "work_end",
+    "work_days",
+)
+
+
+def snapshot(assignment: Assignment | None) -> dict[str, Any]:
+    if assignment is None:
+        return {}
+    return {field: _plain(getattr(assignment, field)) for field in TRACKED_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+def record_change(assignment: Assignment, before: dict[str, Any], by: User) -> AssignmentChange | None:
+    after = snapshot(assignment)
+    diff = {field: [before.get(field), after[field]] for field in TRACKED_FIELDS if before.get(field) != after[field]}
+    if not diff:
+        return None
+    return AssignmentChange.objects.create(assignment=assignment, changed_by=by, changes=diff)

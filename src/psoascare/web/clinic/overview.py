@@ -1,0 +1,102 @@
+"""Each client at a glance for the therapist: adherence this week, pain and its trend, red flags, last activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db.models import Max
+from django.utils import timezone
+
+from psoascare.knowledge.outcomes import Change, nprs_change
+from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
+from psoascare.web.programs.models import Assignment
+
+WEEK = 7
+
+
+@dataclass(frozen=True)
+class Adherence:
+    done: int
+    due: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.due) if self.due else None
+
+
+def stretch_adherence(client: User, end: date, days: int = WEEK) -> Adherence:
+    """Ticked stretch items against those due, over the `days` days up to `end`."""
+    assignment = Assignment.objects.filter(client=client).first()
+    if assignment is None:
+        return Adherence(0, 0)
+    start = end - timedelta(days=days - 1)
+    due_keys: set[tuple[date, str]] = set()
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        due_keys |= {(day, item.key) for item in assignment.due_on(day) if item.kind == "stretch"}
+    done = CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key")
+    return Adherence(len(due_keys & set(done)), len(due_keys))
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    client: User
+    adherence: Adherence
+    last_pain: PainRecord | None
+    pain_trend: Change | None
+    open_red_flag: RedFlagScreening | None
+    last_activity: datetime | None
+    paused: bool
+
+    @property
+    def attention(self) -> tuple[int, ...]:
+        """Sort key: red flags first, then pain getting worse, low adherence, and long silence."""
+        now = timezone.now()
+        silent_days = (now - self.last_activity).days if self.last_activity else 999
+        adherence = self.adherence.percent if self.adherence.percent is not None else 100
+        return (
+            0 if self.open_red_flag else 1,
+            0 if self.pain_trend and self.pain_trend.meaningful and self.pain_trend.direction == "worse" else 1,
+            adherence,
+            -silent_days,
+        )
+
+
+def pain_trend(client: User, end: date, days: int = 14) -> Change | None:
+    records = list(PainRecord.objects.filter(client=client, day__gte=end - timedelta(days=days)).order_by("day"))
+    if len(records) < 2:
+        return None
+    return nprs_change(records[0].score, records[-1].score)
+
+
+def last_activity(client: User) -> datetime | None:
+    moments = [
+        CompletedItem.objects.filter(client=client).aggregate(at=Max("done_at"))["at"],
+        PainRecord.objects.filter(client=client).aggregate(at=Max("recorded_at"))["at"],
+        StretchSession.objects.filter(client=client).aggregate(at=Max("ended_at"))["at"],
+        DeskEvent.objects.filter(client=client).aggregate(at=Max("started_at"))["at"],
+    ]
+    present = [moment for moment in moments if moment is not None]
+    return max(present) if present else None
+
+
+def summarise(client: User, today: date) -> ClientSummary:
+    open_flag = RedFlagScreening.objects.filter(client=client, reviewed_at__isnull=True).exclude(
+        outcome=RedFlagScreening.Outcome.CLEAR
+    )
+    assignment = Assignment.objects.filter(client=client).first()
+    return ClientSummary(
+        client=client,
+        adherence=stretch_adherence(client, today),
+        last_pain=PainRecord.objects.filter(client=client).first(),
+        pain_trend=pain_trend(client, today),
+        open_red_flag=open_flag.first(),
+        last_activity=last_activity(client),
+        paused=bool(assignment and assignment.paused_reason),
+    )
+
+
+def dashboard_rows(clients: list[User], today: date) -> list[ClientSummary]:
+    return sorted((summarise(client, today) for client in clients), key=lambda row: row.attention)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import BaseFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, therapist_required
+from psoascare.web.programs.forms import AssignForm, DoseFormSet, ItemFormSet, ProgrammeForm, build_programme
+from psoascare.web.programs.models import Assignment, ProgrammeTemplate, record_change, snapshot
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(ProgrammeTemplate, pk=pk, therapist=request.user) if pk else None
+    initial = (
+        {
+            "times": ", ".join(instance.times),
+            "days": [str(d) for d in instance.days],
+            "title": instance.title,
+            "summary": instance.summary,
+            "move_every_minutes": instance.move_every_minutes,
+        }
+        if instance
+        else {"times": "07:30, 21:30", "days": [str(d) for d in range(7)], "move_every_minutes": 60}
+    )
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    items = ItemFormSet(request.POST or None, initial=instance.items if instance else None, prefix="items")
+    error = ""
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        try:
+            build_programme(request.user, form, items, instance).save()
+            return redirect("programs:templates")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    context = {
+        "form": form,
+        "items": items,
+        "error": error,
+        "editing": instance,
+        "programmes": ProgrammeTemplate.objects.filter(therapist=request.user),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "programs/templates.html", context, status=status)
+
+
+@therapist_required
+@require_http_methods(["GET", "POST"])
+def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = client_of(request.user, client_id)
+    assignment = Assignment.objects.filter(client=client).first()
+    form = AssignForm(request.POST or None, therapist=request.user, initial=AssignForm.initial_for(assignment))
+    doses = DoseFormSet(request.POST or None, prefix="doses", initial=_dose_initial(assignment))
+    error = ""
+    if request.method == "POST" and form.is_valid() and doses.is_valid():
+        try:
+            _save_assignment(request.user, client, assignment, form, doses)
+            return redirect("programs:assign", client_id=client.pk)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    context = {
+        "client": client,
+        "form": form,
+        "doses": doses,
+        "error": error,
+        "assignment": assignment,
+        "history": assignment.changes.all()[:30] if assignment else [],
+    }
+    return render(request, "programs/assign.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _dose_initial(assignment: Assignment | None) -> list[dict[str, object]]:
+    if assignment is None:
+        return []
+    overrides = assignment.item_overrides or {}
+    return [{"exercise": e.slug, **overrides.get(e.slug, {})} for e in assignment.scheduled_exercises()]
+
+
+@transaction.atomic
+def _save_assignment(
+    therapist: User, client: User, assignment: Assignment | None, form: AssignForm, doses: BaseFormSet
+) -> Assignment:
+    before = snapshot(assignment)
+    programme = form.programme()
+    changed_template = assignment is None or assignment.template_slug != form.cleaned_data["template"]
+    target = assignment or Assignment(client=client, therapist=therapist)
+    target.programme = programme
+    target.template_slug = form.cleaned_data["template"]
+    target.times = form.cleaned_data["times"]
+    target.days = sorted(int(d) for d in form.cleaned_data["days"])
+    target.move_every_minutes = form.cleaned_data["move_every_minutes"]
+    target.work_start, target.work_end = form.cleaned_data["work_start"], form.cleaned_data["work_end"]
+    target.work_days = sorted(int(d) for d in form.cleaned_data["work_days"])
+    # Doses belong to the exercises of the routine they were set for; a new routine starts from its own.
+    target.item_overrides = {} if changed_template else dict(f.override() for f in doses.forms if f.override()[1])
+    target.full_clean()
+    target.save()
+    record_change(target, before, therapist)
+    return target
