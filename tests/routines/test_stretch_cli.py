@@ -285,3 +285,61 @@ def test_the_command_records_into_the_local_journal(tmp_path: Path) -> None:
         [sys.executable, "-c", DJANGO_QUERY, str(tmp_path)], env=env, check=True, capture_output=True, text=True
     )
     assert json.loads(stored.stdout) == [["erin", "bed-edge", True, "cli", 4]]
+
+
+class ScriptedKeys:
+    """Presses keys at given routine times, moving the fake clock as the player waits."""
+
+    def __init__(self, clock: FakeClock, presses: list[tuple[float, str]]) -> None:
+        self.clock, self.presses = clock, sorted(presses)
+
+    def wait(self, seconds: float) -> str | None:
+        self.clock.advance(seconds)
+        if self.presses and self.clock.now() >= self.presses[0][0]:
+            return self.presses.pop(0)[1]
+        return None
+
+
+def test_it_pauses_skips_and_stops_from_keys() -> None:
+    console, out = quiet_console()
+    journal = FakeJournal()
+    clock = FakeClock()
+    # 20 s into the first hold (prepare is 15 s): pause for 100 s, go on, skip at 25 s, stop at 35 s.
+    keys = ScriptedKeys(clock, [(20, "pause"), (120, "pause"), (125, "skip"), (135, "stop")])
+    code = run_stretch(
+        "bed-edge", console=console, clock=clock, voice=False, journal_opener=lambda **_: journal, keys=keys
+    )
+    output = out.getvalue()
+    assert code == 130
+    assert "Paused: press space to go on." in output and "Going on." in output and "Skipped." in output
+    assert "Keys: space pauses and resumes" in output
+    (record,) = journal.records
+    # Left: 5 s before the pause + 5 s after (the 100 s pause does not count), then skipped; a 5 s switch;
+    # right: 5 s when q was pressed.
+    assert [(s.side, s.skipped, round(s.done_seconds)) for s in record.steps] == [
+        ("left", True, 10),
+        ("right", False, 5),
+    ]
+
+
+@pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
+def test_the_command_reads_keys_in_a_terminal(tmp_path: Path) -> None:
+    process, master = spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path)
+    try:
+        output = read_until(master, process, lambda text: "Left leg: let it hang" in text, limit=60)
+        os.write(master, b" ")
+        output += read_until(master, process, lambda text: "Paused" in text, limit=30)
+        os.write(master, b" ")
+        output += read_until(master, process, lambda text: "Going on" in text, limit=30)
+        os.write(master, b"s")
+        output += read_until(master, process, lambda text: "Switch sides" in text, limit=30)
+        os.write(master, b"q")
+        output += read_until(master, process, lambda _: False, limit=30)
+        code = process.wait(timeout=30)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    assert code == 130, output
+    for text in ("Paused: press space to go on.", "Going on.", "Skipped.", "Switch sides", "Abandoned"):
+        assert text in output

@@ -6,12 +6,16 @@ The Typer command only parses options and prints; `run_stretch` does the work an
 from __future__ import annotations
 
 import math
+import os
+import select
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any, Protocol, TextIO
 
 import typer
 from rich.console import Console
@@ -28,6 +32,7 @@ from psoascare.routines import (
     ScaledClock,
     Session,
     SessionRecord,
+    State,
     build_plan,
     default_routines,
     get_routine,
@@ -98,6 +103,63 @@ class Speaker:
                 self._current.terminate()
 
 
+class Keys(Protocol):
+    def wait(self, seconds: float) -> str | None:
+        """Waits up to `seconds` for a key; returns 'pause', 'skip', 'stop' or None."""
+        ...
+
+
+# Single keys, no Enter needed. Ctrl-C still works as usual (cbreak mode keeps signals).
+KEY_COMMANDS = {" ": "pause", "p": "pause", "s": "skip", "\x1b[C": "skip", "q": "stop", "\x1b": "stop"}
+
+
+class TerminalKeys:
+    """Reads key presses from a POSIX terminal in cbreak mode, restoring the terminal on exit.
+
+    Inactive (`active` False) when stdin is not a terminal or on platforms without termios; the player
+    then just waits.
+    """
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdin
+        self.active = False
+        self._saved: Any = None
+
+    def __enter__(self) -> TerminalKeys:
+        try:
+            import termios
+            import tty
+
+            fd = self.stream.fileno()
+            if os.isatty(fd):
+                self._saved = termios.tcgetattr(fd)
+                tty.setcbreak(fd)
+                self.active = True
+        except (ImportError, OSError, ValueError):
+            self.active = False
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self.active and self._saved is not None:
+            import termios
+
+            termios.tcsetattr(self.stream.fileno(), termios.TCSADRAIN, self._saved)
+        self.active = False
+
+    def wait(self, seconds: float) -> str | None:
+        if not self.active:
+            time.sleep(seconds)
+            return None
+        fd = self.stream.fileno()
+        ready, _, _ = select.select([fd], [], [], seconds)
+        if not ready:
+            return None
+        pressed = os.read(fd, 16).decode(errors="ignore")
+        return KEY_COMMANDS.get(pressed) or KEY_COMMANDS.get(pressed[:1])
+
+
 def _step_line(cue: Cue) -> str:
     step = cue.step
     if step is None:
@@ -122,8 +184,9 @@ def play(
     seconds_scale: float = 1.0,
     speaker: Speaker | None = None,
     bell: bool = True,
+    keys: Keys | None = None,
 ) -> SessionRecord:
-    """Plays the session to its end, or abandons it on Ctrl-C; returns its record either way."""
+    """Plays the session to its end, or abandons it on Ctrl-C (or q); returns its record either way."""
 
     def announce(cues: Sequence[Cue]) -> None:
         for cue in cues:
@@ -151,15 +214,32 @@ def play(
                 step = session.current_step
                 assert step is not None
                 left = session.remaining_seconds()
+                paused = session.state is State.PAUSED
                 progress.update(
                     task,
-                    description=step.label,
+                    description=step.label + (" [yellow](paused)[/yellow]" if paused else ""),
                     total=step.seconds,
                     completed=step.seconds - left,
                     left=math.ceil(left),  # a countdown shows 1 until the very end, never 0
                     upcoming=_next_text(session),
                 )
-                sleep(max(0.001, min(TICK_SECONDS, left * seconds_scale)))
+                delay = max(0.001, min(TICK_SECONDS, left * seconds_scale))
+                command = None
+                if keys is not None:
+                    command = keys.wait(delay)
+                else:
+                    sleep(delay)
+                if command == "pause":
+                    session.toggle_pause()
+                    if session.state is State.PAUSED:
+                        console.print("[yellow]Paused: press space to go on.[/yellow]")
+                    elif not session.state.is_over:
+                        console.print("Going on.")
+                elif command == "skip":
+                    console.print("[dim]Skipped.[/dim]")
+                    announce(session.skip())
+                elif command == "stop":
+                    raise KeyboardInterrupt
                 announce(session.tick())
     except KeyboardInterrupt:
         session.abandon()
@@ -198,6 +278,7 @@ def run_stretch(
     speaker: Speaker | None = None,
     journal_opener: JournalOpener | None = open_default_journal,
     routine: RoutineTemplate | None = None,
+    keys: Keys | None = None,
 ) -> int:
     """Plays a routine and records it; returns the exit code (0 done, 130 stopped, 1 not saved, 2 usage)."""
     console = console or Console()
@@ -229,12 +310,14 @@ def run_stretch(
     console.print(f"[dim]{RED_FLAG_NOTE}[/dim]")
     if seconds_scale != 1.0:
         console.print(f"[dim]Time runs ×{1 / seconds_scale:g} (--seconds-scale {seconds_scale:g}).[/dim]")
+    if keys is not None:
+        console.print("[dim]Keys: space pauses and resumes, s skips a step, q stops.[/dim]")
     console.print("[dim]Ctrl-C stops; what you did so far is kept.[/dim]")
 
     session = Session(plan, clock or ScaledClock(seconds_scale))
     speaker = speaker or Speaker(console, enabled=voice)
     try:
-        record = play(session, console, sleep=sleep, seconds_scale=seconds_scale, speaker=speaker)
+        record = play(session, console, sleep=sleep, seconds_scale=seconds_scale, speaker=speaker, keys=keys)
     finally:
         speaker.close()
     console.print(_summary(record))
@@ -284,14 +367,16 @@ def register(app: typer.Typer) -> None:
         if list_only:
             list_routines(Console())
             return
-        code = run_stretch(
-            routine,
-            seconds_scale=seconds_scale,
-            voice=voice,
-            client=client,
-            data_dir=data_dir,
-            server=server,
-            token=token,
-        )
+        with TerminalKeys() as terminal:
+            code = run_stretch(
+                routine,
+                seconds_scale=seconds_scale,
+                voice=voice,
+                client=client,
+                data_dir=data_dir,
+                server=server,
+                token=token,
+                keys=terminal if terminal.active else None,
+            )
         if code:
             raise typer.Exit(code)
