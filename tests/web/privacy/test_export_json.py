@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from psoascare.web.api.models import ApiToken
+from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 from tests.web.privacy.helpers import is_login_redirect
 from tests.web.privacy.records import give_records
@@ -32,6 +33,39 @@ def rows_pointing_at(model: type[models.Model], user: User) -> int:
     for field in links:
         condition |= models.Q(**{field.attname: user.pk})
     return model._default_manager.filter(condition).count()
+
+
+def links_to_user_rows(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
+    """Foreign keys to another project model that itself links to a user (e.g. a change to an assignment)."""
+    project = set(models_with_a_user_link())
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and field.related_model in project and field.related_model is not model
+    ]
+
+
+def secret_values_of(user: User) -> list[str]:
+    """Values of every token, hash or password field in the rows that point at the user."""
+    values = []
+    for model in models_with_a_user_link():
+        names = [field.attname for field in model._meta.concrete_fields if is_secret_name(field.name)]
+        for obj in model._default_manager.all() if names else []:
+            if points_at(obj, user):
+                values += [str(getattr(obj, name)) for name in names if getattr(obj, name)]
+    return values
+
+
+def is_secret_name(name: str) -> bool:
+    return any(word in name.lower() for word in ("token", "hash", "password"))
+
+
+def points_at(obj: models.Model, user: User) -> bool:
+    return any(
+        getattr(obj, field.attname) == user.pk
+        for field in obj._meta.concrete_fields
+        if field.is_relation and field.related_model is User
+    )
 
 
 class ExportJsonTests(BaseTestCase):
@@ -81,12 +115,13 @@ class ExportJsonTests(BaseTestCase):
         self.client_a.refresh_from_db()
         self.assertNotIn(self.client_a.password, text)
         self.assertNotIn(self.alice_token, text)
-        for token in ApiToken.objects.filter(user=self.client_a):
-            self.assertNotIn(token.token_hash, text)
+        self.assertTrue(ApiToken.objects.filter(user=self.client_a).exists())
+        for secret in secret_values_of(self.client_a):
+            self.assertNotIn(secret, text)
         for rows in document["tables"].values():
             for row in rows:
                 for column in row:
-                    self.assertFalse({"token", "hash", "password"} & set(column.lower().split("_")), column)
+                    self.assertFalse(is_secret_name(column), column)
 
     def test_it_has_a_table_for_every_model_that_links_to_a_user(self) -> None:
         _, document = self.export()
@@ -100,6 +135,29 @@ class ExportJsonTests(BaseTestCase):
         for model in models_with_a_user_link():
             exported = len(document["tables"][model._meta.label])
             self.assertGreaterEqual(exported, rows_pointing_at(model, self.client_a), model._meta.label)
+
+    def test_it_has_the_rows_of_rows_that_belong_to_the_client(self) -> None:
+        # One step away: e.g. the change history of the client's assignment points at the assignment only.
+        _, document = self.export()
+        for model in models_with_a_user_link():
+            for field in links_to_user_rows(model):
+                owned = [obj.pk for obj in field.related_model._default_manager.all() if points_at(obj, self.client_a)]
+                expected = model._default_manager.filter(**{f"{field.attname}__in": owned}).count()
+                exported = len(document["tables"][model._meta.label])
+                self.assertGreaterEqual(exported, expected, f"{model._meta.label}.{field.name}")
+
+    def test_it_has_the_change_history_of_the_clients_assignment_only(self) -> None:
+        try:
+            change_model = apps.get_model("programs", "AssignmentChange")
+        except LookupError:
+            self.skipTest("programs.AssignmentChange is not in this tree")
+        bobs_assignment = Assignment.assign(self.client_b, self.therapist_x, "bed-edge")
+        for assignment, marker in ((self.client_a.assignment, "alice"), (bobs_assignment, "bob")):
+            change_model.objects.create(assignment=assignment, changed_by=self.therapist_x, changes={marker: [1, 2]})
+        text, document = self.export()
+        changes = [row["changes"] for row in document["tables"]["programs.AssignmentChange"]]
+        self.assertEqual(changes, [{"alice": [1, 2]}])
+        self.assertNotIn("bob", text)
 
     def test_it_is_not_shown_to_a_therapist(self) -> None:
         self.client.force_login(self.therapist_x)
