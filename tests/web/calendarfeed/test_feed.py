@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.test import override_settings
 
 from psoascare.web.calendarfeed.models import CalendarFeed
-from psoascare.web.programs.models import Assignment
+from psoascare.web.programs.models import Assignment, AssignmentChange
 from tests.web.base import BaseTestCase
 from tests.web.calendarfeed.ics import occurrences, property_values, rfc5545_problems, start_of
 
@@ -103,6 +103,22 @@ class FeedTestCase(BaseTestCase):
         )
         events = occurrences(self.get_feed(self.feed_a.token), RANGE_START, RANGE_START + timedelta(days=1))
         self.assertIn("3 × 45 s each side", str(events[0]["DESCRIPTION"]))
+
+    def test_it_dates_and_counts_the_therapists_changes(self) -> None:
+        self.assertEqual(property_values(self.get_feed(self.feed_a.token), "SEQUENCE"), ["0", "0"])
+        assignment = Assignment.objects.get(client=self.client_a)
+        changed_at = datetime(2026, 4, 2, 16, 5, tzinfo=UTC)
+        changes = {"times": [["07:30", "21:30"], ["07:30", "21:30"]]}
+        AssignmentChange.objects.create(
+            assignment=assignment, changed_by=self.therapist_x, changed_at=changed_at, changes=changes
+        )
+        data = self.get_feed(self.feed_a.token)
+        self.assertEqual(property_values(data, "SEQUENCE"), ["1", "1"])
+        self.assertEqual(property_values(data, "LAST-MODIFIED"), ["20260402T160500Z"] * 2)
+
+    def test_it_answers_head_but_not_post(self) -> None:
+        self.assertEqual(self.client.head(f"/calendar/{self.feed_a.token}.ics").status_code, 200)
+        self.assertEqual(self.client.post(f"/calendar/{self.feed_a.token}.ics").status_code, 405)
 
     def test_it_keeps_uids_stable_and_distinct(self) -> None:
         first = property_values(self.get_feed(self.feed_a.token), "UID")

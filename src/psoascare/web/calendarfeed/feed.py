@@ -44,6 +44,8 @@ def build_feed(client: User) -> bytes:
         calendar.add_component(_vtimezone(this_year))
         return calendar.to_ical()
     routine = assignment.template()
+    # The series starts on the day the routine was assigned: stable from fetch to fetch, so calendar apps
+    # keep the past occurrences instead of seeing a new series every day.
     first_day = first_due_day(assignment.updated_at.astimezone(zone).date(), assignment.days)
     calendar.add_component(_vtimezone(first_day))
     for at in sorted({parse_time(str(text)) for text in assignment.times}):
@@ -131,7 +133,11 @@ def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplat
     # Stable per client, routine and time: a changed time is a different event, anything else an update.
     event.add("uid", f"psoascare-{client.pk}-{routine.slug}-{start:%H%M}@{_uid_host()}")
     event.add("dtstamp", datetime.now(UTC))
-    event.add("last-modified", assignment.updated_at.astimezone(UTC))
+    # The therapist's edits are logged as AssignmentChange rows; they date and count the event's revisions.
+    latest_change = assignment.changes.first()
+    last_modified = max(assignment.updated_at, latest_change.changed_at) if latest_change else assignment.updated_at
+    event.add("last-modified", last_modified.astimezone(UTC))
+    event.add("sequence", assignment.changes.count())
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=max(1, math.ceil(build_plan(routine, library).total_seconds / 60))))
     event.add("rrule", recurrence_rule(assignment.days))

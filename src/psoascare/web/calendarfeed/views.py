@@ -6,14 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.calendarfeed.feed import build_feed
 from psoascare.web.calendarfeed.models import CalendarFeed, feed_url_for, webcal_url
 
 
-@require_GET
+@require_safe  # GET, and HEAD for calendar apps that check the link first
 @never_cache  # the URL is a secret: no shared cache may keep a copy of the client's routine
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself. No log-in (calendar apps cannot log in): the token in the URL is the key."""
