@@ -93,7 +93,7 @@ class DeskRunner:
         source: ActivitySource,
         notifier: Notifier,
         record: Callable[[DeskEvent], None],
-        out: TextIO,
+        out: TextIO | None,
         keyboard: TextIO | None = None,
         deliver: Callable[[bool], None] | None = None,
         deliver_every_seconds: float = 900.0,
@@ -112,6 +112,8 @@ class DeskRunner:
         self._last_delivery = monotonic()
 
     def say(self, text: str) -> None:
+        if self.out is None:  # pythonw / no console at all
+            return
         try:
             self.out.write(text + "\n")
             self.out.flush()
@@ -141,8 +143,9 @@ class DeskRunner:
                 when = _clock_text(event.detected_at)
                 self.say(f"[{when}] away a while: a natural break. Counting again when you are back.")
             elif isinstance(event, SittingBout):
-                minutes = (event.ended_at - event.started_at).total_seconds() / 60
-                self.say(f"[{_clock_text(event.ended_at)}] sitting bout of {minutes:.0f} min recorded")
+                seconds = (event.ended_at - event.started_at).total_seconds()
+                length = f"{seconds / 60:.0f} min" if seconds >= 60 else f"{seconds:.0f} s"
+                self.say(f"[{_clock_text(event.ended_at)}] sitting bout of {length} recorded")
             elif isinstance(event, Snoozed):
                 self.say(f"[{_clock_text(event.at)}] snoozed for {event.minutes} min ({event.snoozes_in_row} in a row)")
 
@@ -265,7 +268,8 @@ def main(clock: Clock | None = None) -> int:
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
     signal.signal(signal.SIGTERM, _raise_stop)
     out = sys.stdout
-    interactive = sys.stdin is not None and sys.stdin.isatty()
+    # Typed answers need select() on the terminal, which Windows does not offer for consoles.
+    interactive = sys.platform != "win32" and sys.stdin is not None and sys.stdin.isatty()
     source_choice = choose_activity_source(config.source)
     notifier_choice = choose_notifier(
         native=config.native_notifications, terminal=out if out is not None and out.isatty() else None
