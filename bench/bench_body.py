@@ -66,11 +66,13 @@ def run() -> str:
     rows: list[str] = []
     notes: list[str] = []
 
-    myoleg = build_myoleg_model()
-    myoleg.evaluate(subset(angles, 100))  # warm up
-    mujoco_seconds = best_time(lambda: myoleg.evaluate(angles))
+    mujoco_rows: list[tuple[str, float]] = []
+    for only_these_muscles, label in ((False, "all 80 tendons"), (True, "reduced to these 4 tendons")):
+        myoleg = build_myoleg_model(only_these_muscles)
+        myoleg.evaluate(subset(angles, 100))  # warm up
+        mujoco_seconds = best_time(lambda myoleg=myoleg: myoleg.evaluate(angles))
+        mujoco_rows.append((label, mujoco_seconds))
     mujoco_lengths, mujoco_moment_arms = myoleg.evaluate(angles)
-    mujoco_per_posture = mujoco_seconds / POSTURE_COUNT
 
     for model_name in ("rajagopal2016", "gait2392"):
         ours = BodyModel(model_name)
@@ -101,11 +103,13 @@ def run() -> str:
             f"{max_difference_mm(ours_subset_moment_arms, opensim_moment_arms):.4f} mm."
         )
         if model_name == "rajagopal2016":
-            rows.append(
-                f"| MyoLeg (from Rajagopal2016) | MuJoCo {_mujoco_version()} | {POSTURE_COUNT:,} | "
-                f"{mujoco_seconds:.3f} | {mujoco_per_posture * 1e6:.1f} | "
-                f"ours (rajagopal2016) {mujoco_per_posture / ours_per_posture:,.0f}× faster |"
-            )
+            for label, mujoco_seconds in mujoco_rows:
+                mujoco_per_posture = mujoco_seconds / POSTURE_COUNT
+                rows.append(
+                    f"| MyoLeg (from Rajagopal2016), {label} | MuJoCo {_mujoco_version()} | {POSTURE_COUNT:,} | "
+                    f"{mujoco_seconds:.3f} | {mujoco_per_posture * 1e6:.1f} | "
+                    f"ours (rajagopal2016) {mujoco_per_posture / ours_per_posture:,.0f}× faster |"
+                )
             notes.append(
                 "- MyoLeg vs our Rajagopal2016, mean absolute difference over "
                 f"{POSTURE_COUNT:,} postures: length {mean_difference_mm(lengths, mujoco_lengths):.2f} mm, "

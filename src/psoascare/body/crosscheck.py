@@ -253,12 +253,24 @@ class MyoLegPsoasModel:
         return lengths, moment_arms
 
 
-def build_myoleg_model() -> MyoLegPsoasModel:
-    """Compiles MyoLeg from myo-sim's leg fragment (pelvis fixed) with all coordinates at 0."""
+def build_myoleg_model(only_these_muscles: bool = False) -> MyoLegPsoasModel:
+    """Compiles MyoLeg from myo-sim's leg fragment (pelvis fixed) with all coordinates at 0.
+
+    only_these_muscles: drop every actuator, sensor and tendon but psoas and iliacus, so that MuJoCo
+    computes no more than the other methods (as the OpenSim models built here hold only these muscles).
+    """
     import mujoco
     from myo_sim.build.compose import build_legs_spec
 
-    model = build_legs_spec().compile()
+    spec = build_legs_spec()
+    if only_these_muscles:
+        keep = {f"{muscle}_tendon" for muscle in MUSCLES}
+        for element in [*spec.actuators, *spec.sensors]:
+            spec.delete(element)
+        for tendon in list(spec.tendons):
+            if tendon.name not in keep:
+                spec.delete(tendon)
+    model = spec.compile()
     data = mujoco.MjData(model)
 
     def joint(name: str) -> int:
