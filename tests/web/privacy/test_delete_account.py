@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from psoascare.web.accounts.models import Invitation, Profile
 from psoascare.web.api.models import ApiToken
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, StretchSession
+from psoascare.web.privacy.erasure import MAX_WRONG_PASSWORDS
 from psoascare.web.privacy.models import AccessLogEntry
 from psoascare.web.programs.models import Assignment
 from tests.web.base import PASSWORD, BaseTestCase
@@ -17,6 +19,7 @@ OWNED_MODELS = (PainRecord, CompletedItem, StretchSession, DeskEvent, Assignment
 
 class DeleteAccountTests(BaseTestCase):
     def setUp(self) -> None:
+        cache.clear()
         give_records(self.client_a, "alice")
         give_records(self.client_b, "bob")
         for client in (self.client_a, self.client_b):
@@ -66,6 +69,20 @@ class DeleteAccountTests(BaseTestCase):
         open_one, _ = Invitation.issue(self.therapist_x, "dora@example.org", "Dora")
         self.client.post(URL, {"password": PASSWORD})
         self.assertEqual(list(Invitation.objects.values_list("pk", flat=True)), [open_one.pk])
+
+    def test_it_stops_taking_passwords_after_too_many_wrong_ones(self) -> None:
+        for _ in range(MAX_WRONG_PASSWORDS):
+            self.assertEqual(self.client.post(URL, {"password": "a wrong guess"}).status_code, 400)
+        response = self.client.post(URL, {"password": PASSWORD})
+        self.assertContains(response, "Too many wrong passwords", status_code=429)
+        self.assertTrue(User.objects.filter(pk=self.client_a.pk).exists())
+
+    def test_it_counts_wrong_passwords_per_user(self) -> None:
+        for _ in range(MAX_WRONG_PASSWORDS):
+            self.client.post(URL, {"password": "a wrong guess"})
+        self.client.force_login(self.client_b)
+        self.assertContains(self.client.post(URL, {"password": PASSWORD}), "Your account is deleted")
+        self.assertFalse(User.objects.filter(pk=self.client_b.pk).exists())
 
     def test_it_is_not_shown_to_a_therapist(self) -> None:
         self.client.force_login(self.therapist_x)

@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 
 from psoascare.web.accounts.models import Invitation
+
+# Someone holding a logged-in browser could otherwise use the delete form to guess the password.
+MAX_WRONG_PASSWORDS = 5
+WRONG_PASSWORD_WINDOW_SECONDS = 15 * 60
+
+
+def _wrong_password_key(user: User) -> str:
+    return f"privacy:delete:wrong-password:{user.pk}"
+
+
+def too_many_wrong_passwords(user: User) -> bool:
+    return int(cache.get(_wrong_password_key(user), 0)) >= MAX_WRONG_PASSWORDS
+
+
+def note_wrong_password(user: User) -> None:
+    key = _wrong_password_key(user)
+    cache.add(key, 0, timeout=WRONG_PASSWORD_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=WRONG_PASSWORD_WINDOW_SECONDS)
 
 
 def erase_account(user: User) -> None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.privacy.audit import record_access
-from psoascare.web.privacy.erasure import erase_account
+from psoascare.web.privacy.erasure import erase_account, note_wrong_password, too_many_wrong_passwords
 from psoascare.web.privacy.export import as_json, as_zip, client_tables
 from psoascare.web.privacy.forms import DeleteAccountForm
 from psoascare.web.privacy.models import AccessAction, AccessLogEntry
@@ -55,16 +55,21 @@ def export_zip(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            erase_account(request.user)
-        except (ProtectedError, RestrictedError):
-            form.add_error(None, "Your account could not be deleted; nothing was removed. Ask your clinic.")
-            return render(request, "privacy/delete.html", {"form": form}, status=409)
-        logout(request)
-        return render(request, "privacy/deleted.html")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "privacy/delete.html", {"form": form}, status=status)
+    if request.method == "GET":
+        return render(request, "privacy/delete.html", {"form": form})
+    if too_many_wrong_passwords(request.user):
+        form.add_error(None, "Too many wrong passwords. Try again in 15 minutes; nothing was deleted.")
+        return render(request, "privacy/delete.html", {"form": form}, status=429)
+    if not form.is_valid():
+        note_wrong_password(request.user)
+        return render(request, "privacy/delete.html", {"form": form}, status=400)
+    try:
+        erase_account(request.user)
+    except (ProtectedError, RestrictedError):
+        form.add_error(None, "Your account could not be deleted; nothing was removed. Ask your clinic.")
+        return render(request, "privacy/delete.html", {"form": form}, status=409)
+    logout(request)
+    return render(request, "privacy/deleted.html")
 
 
 @client_required
