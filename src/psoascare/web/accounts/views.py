@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, therapist_required
 from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm
 from psoascare.web.accounts.models import Invitation, InvitationError, Role, role_of
+from psoascare.web.forms import bound_data
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = InviteForm(request.POST or None)
+    form = InviteForm(bound_data(request))
     link = None
     if request.method == "POST" and form.is_valid():
         invitation, token = Invitation.issue(request.user, form.cleaned_data["email"], form.cleaned_data["name"])
@@ -48,7 +49,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = Invitation.find_usable(token)
     except InvitationError as exc:
         return render(request, "accounts/invitation_invalid.html", {"reason": str(exc)}, status=404)
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation.accept(form.cleaned_data["username"], form.cleaned_data["password1"])

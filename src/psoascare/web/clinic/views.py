@@ -15,6 +15,7 @@ from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSetti
 from psoascare.web.clinic.models import Alert, Message
 from psoascare.web.clinic.overview import dashboard_rows, summarise
 from psoascare.web.clinic.timeline import timeline
+from psoascare.web.forms import bound_data
 from psoascare.web.journal.models import DeskEvent, PainRecord, PsfsAssessment, RedFlagScreening
 from psoascare.web.journal.safety import resume_routine
 from psoascare.web.lessons.models import Resource
@@ -102,7 +103,7 @@ def resume(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = TherapistSettingsForm(request.POST or None, instance=request.user.profile)
+    form = TherapistSettingsForm(bound_data(request), instance=request.user.profile)
     if request.method == "POST" and form.is_valid():
         form.save()
         return redirect("clinic:dashboard")
@@ -113,7 +114,7 @@ def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resources(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(Resource, pk=pk, therapist=request.user) if pk else None
-    form = ResourceForm(request.POST or None, instance=instance, therapist=request.user)
+    form = ResourceForm(bound_data(request), instance=instance, therapist=request.user)
     if request.method == "POST" and form.is_valid():
         resource = form.save(commit=False)
         resource.therapist = request.user
@@ -128,7 +129,7 @@ def resources(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
 @require_http_methods(["GET", "POST"])
 def client_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = request.user.profile.therapist
-    form = MessageForm(request.POST or None)
+    form = MessageForm(bound_data(request))
     if therapist is not None and request.method == "POST" and form.is_valid():
         Message.send(request.user, therapist, form.cleaned_data["body"])
         return redirect("messages")

@@ -32,7 +32,7 @@ def resume_routine(therapist: User, client: User) -> None:
     """The therapist has reviewed the client and lets the routine go on."""
     with transaction.atomic():
         Assignment.objects.filter(client=client).update(paused_reason="")
-        RedFlagScreening.objects.filter(client=client, reviewed_at__isnull=True).update(
+        RedFlagScreening.objects.filter(client=client, reviewed_at__isnull=True).exclude(outcome="clear").update(
             reviewed_by=therapist, reviewed_at=timezone.now()
         )
         Alert.objects.filter(client=client, therapist=therapist, resolved_at__isnull=True).update(

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.knowledge.content import red_flags
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
+from psoascare.web.forms import bound_data
 from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
 from psoascare.web.journal.models import (
     PainRecord,
@@ -74,7 +75,7 @@ def history(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(PainRecord, pk=pk, client=request.user)
-    form = PainForm(request.POST or None, initial={"score": record.score, "note": record.note})
+    form = PainForm(bound_data(request), initial={"score": record.score, "note": record.note})
     if request.method == "POST" and form.is_valid():
         PainRecord.record(request.user, record.day, form.cleaned_data["score"], form.cleaned_data["note"])
         return redirect("journal:history")
@@ -91,7 +92,7 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def safety_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     trigger = screening_needed(request.user, timezone.localdate()) or RedFlagScreening.Trigger.SELF
-    form = RedFlagForm(request.POST or None)
+    form = RedFlagForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         screening = screen(request.user, trigger, form.answers())
         return render(request, "journal/safety_result.html", {"screening": screening, "flags": red_flags()})
@@ -102,7 +103,7 @@ def safety_check(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 @require_http_methods(["GET", "POST"])
 def psfs(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PsfsForm(request.POST or None)
+    form = PsfsForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         PsfsAssessment.record(request.user, timezone.localdate(), form.cleaned_data["rows"])
         return redirect("journal:history")

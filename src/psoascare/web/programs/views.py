@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, therapist_required
+from psoascare.web.forms import bound_data
 from psoascare.web.programs.forms import AssignForm, DoseFormSet, ItemFormSet, ProgrammeForm, build_programme
 from psoascare.web.programs.models import Assignment, ProgrammeTemplate, record_change, snapshot
 
@@ -28,8 +29,8 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
         if instance
         else {"times": "07:30, 21:30", "days": [str(d) for d in range(7)], "move_every_minutes": 60}
     )
-    form = ProgrammeForm(request.POST or None, initial=initial)
-    items = ItemFormSet(request.POST or None, initial=instance.items if instance else None, prefix="items")
+    form = ProgrammeForm(bound_data(request), initial=initial)
+    items = ItemFormSet(bound_data(request), initial=instance.items if instance else None, prefix="items")
     error = ""
     if request.method == "POST" and form.is_valid() and items.is_valid():
         try:
@@ -53,8 +54,8 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
 def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
     assignment = Assignment.objects.filter(client=client).first()
-    form = AssignForm(request.POST or None, therapist=request.user, initial=AssignForm.initial_for(assignment))
-    doses = DoseFormSet(request.POST or None, prefix="doses", initial=_dose_initial(assignment))
+    form = AssignForm(bound_data(request), therapist=request.user, initial=AssignForm.initial_for(assignment))
+    doses = DoseFormSet(bound_data(request), prefix="doses", initial=_dose_initial(assignment))
     error = ""
     if request.method == "POST" and form.is_valid() and doses.is_valid():
         try:

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from psoascare.web.journal.models import CompletedItem, PainRecord
+from psoascare.web.journal.safety import screen
+from psoascare.web.programs.models import Assignment
+from tests.web.base import RED_FLAG_SLUGS, BaseTestCase
+
+
+class DashboardTestCase(BaseTestCase):
+    def test_it_lists_only_the_therapists_own_clients(self) -> None:
+        self.client.force_login(self.therapist_x)
+        names = [row.client.username for row in self.client.get("/clinic/").context["rows"]]
+        self.assertEqual(sorted(names), ["alice", "bob"])
+
+    def test_it_counts_adherence_over_the_week(self) -> None:
+        today = timezone.localdate()
+        for key in ("bed-edge-hang:left:0730", "bed-edge-hang:right:0730"):
+            CompletedItem.objects.create(client=self.client_a, day=today, item_key=key, label=key)
+        self.client.force_login(self.therapist_x)
+        row = next(r for r in self.client.get("/clinic/").context["rows"] if r.client == self.client_a)
+        self.assertEqual((row.adherence.done, row.adherence.due), (2, 28))  # 4 a day for 7 days
+
+    def test_it_puts_red_flags_first_then_worsening_pain(self) -> None:
+        Assignment.assign(self.client_b, self.therapist_x, "bed-edge")
+        dora = self._client("dora")
+        today = timezone.localdate()
+        PainRecord.record(self.client_b, today - timedelta(days=5), 2)
+        PainRecord.record(self.client_b, today, 6)
+        screen(dora, "self", {slug: slug == "fever" for slug in RED_FLAG_SLUGS})
+        self.client.force_login(self.therapist_x)
+        response = self.client.get("/clinic/")
+        names = [row.client.username for row in response.context["rows"]]
+        self.assertEqual(names[:2], ["dora", "bob"])
+        self.assertContains(response, "See a doctor soon")
+        self.assertContains(response, "Needs your attention")
+
+    def _client(self, username: str):  # type: ignore[no-untyped-def]
+        from psoascare.web.accounts.models import create_client
+
+        return create_client(username, f"{username}@example.org", "x" * 12, therapist=self.therapist_x)
+
+
+class ClientPageTestCase(BaseTestCase):
+    def test_it_draws_the_pain_chart_with_its_table_and_threshold(self) -> None:
+        today = timezone.localdate()
+        for offset, score in ((6, 6), (3, 5), (0, 3)):
+            PainRecord.record(self.client_a, today - timedelta(days=offset), score)
+        self.client.force_login(self.therapist_x)
+        response = self.client.get(f"/clinic/clients/{self.client_a.pk}/")
+        chart = response.context["pain_chart"]
+        self.assertIn('role="img"', chart)
+        self.assertIn("meaningful improvement (−1.8)", chart)  # 30 % of 6 is less than 2 points
+        self.assertEqual(chart.count("<circle"), 3)
+        self.assertContains(response, "<td>6</td>", html=False)
+
+    def test_it_sends_messages_both_ways_with_an_email_notice(self) -> None:
+        from django.core import mail
+
+        self.client.force_login(self.therapist_x)
+        self.client.post(f"/clinic/clients/{self.client_a.pk}/messages/", {"body": "How was the stretch?"})
+        self.client.force_login(self.client_a)
+        page = self.client.get("/messages/")
+        self.assertContains(page, "How was the stretch?")
+        self.client.post("/messages/", {"body": "Easier on the left."})
+        self.assertEqual([m.to for m in mail.outbox], [["alice@example.org"], ["xena@example.org"]])
+        self.assertNotIn("How was the stretch?", mail.outbox[0].body)
+        self.client.force_login(self.therapist_x)
+        self.assertContains(self.client.get(f"/clinic/clients/{self.client_a.pk}/"), "Easier on the left.")
+
+    def test_it_rejects_empty_messages_and_strangers(self) -> None:
+        from psoascare.web.clinic.models import Message
+
+        self.client.force_login(self.therapist_x)
+        response = self.client.post(f"/clinic/clients/{self.client_a.pk}/messages/", {"body": "   "})
+        self.assertContains(response, "Write a message first.", status_code=400)
+        self.client.force_login(self.therapist_y)
+        response = self.client.post(f"/clinic/clients/{self.client_a.pk}/messages/", {"body": "hello"})
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Message.objects.exists())
+
+    def test_it_keeps_the_video_link_secure(self) -> None:
+        self.client.force_login(self.therapist_x)
+        response = self.client.post("/clinic/settings/", {"video_call_url": "http://meet.example.org/x"})
+        self.assertContains(response, "secure https://", status_code=400)
+        self.client.post("/clinic/settings/", {"video_call_url": "https://meet.example.org/xena"})
+        self.client.force_login(self.client_a)
+        self.assertContains(self.client.get("/today/"), "https://meet.example.org/xena")
+
+
+class ResourcesTestCase(BaseTestCase):
+    def test_it_shares_a_video_with_chosen_clients(self) -> None:
+        self.client.force_login(self.therapist_x)
+        response = self.client.post(
+            "/clinic/resources/",
+            {
+                "kind": "video",
+                "title": "Hip flexor video",
+                "url": "https://youtu.be/dQw4w9WgXcQ",
+                "note": "Try it",
+                "clients": [self.client_b.pk],
+            },
+        )
+        self.assertRedirects(response, "/clinic/resources/")
+        self.client.force_login(self.client_b)
+        self.assertContains(self.client.get("/learn/psoas/"), "Hip flexor video")
+        self.client.force_login(self.client_a)
+        self.assertNotContains(self.client.get("/learn/psoas/"), "Hip flexor video")
+
+    def test_it_refuses_bad_resources(self) -> None:
+        from psoascare.web.lessons.models import Resource
+
+        self.client.force_login(self.therapist_x)
+        cases = [
+            (
+                {"kind": "video", "title": "x", "url": "javascript:alert(1)", "shared_with_all": "on"},
+                "Enter a valid URL",
+            ),
+            ({"kind": "video", "title": "x", "url": "https://example.org"}, "choose at least one client"),
+            ({"kind": "film", "title": "x", "url": "https://example.org", "shared_with_all": "on"}, "Select a valid"),
+            (
+                {"kind": "video", "title": "x", "url": "https://example.org", "clients": [self.client_c.pk]},
+                "Select a valid choice",
+            ),
+        ]
+        for data, message in cases:
+            with self.subTest(data=data):
+                self.assertContains(self.client.post("/clinic/resources/", data), message, status_code=400)
+        self.assertFalse(Resource.objects.exists())
