@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "psoascare.web.calendarfeed",
     "psoascare.web.desktimer",
     "psoascare.web.privacy",
+    "psoascare.web.handout",
     "psoascare.web.api",
     "ninja",
 ]

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from psoascare.web import views
-from psoascare.web.api.api import api
 from psoascare.web.accounts import views as account_views
+from psoascare.web.api.api import api
 from psoascare.web.clinic import views as clinic_views
 from psoascare.web.journal import views as journal_views
 from psoascare.web.lessons import views as lesson_views
@@ -25,6 +25,7 @@ urlpatterns = [
     path("calendar/", include("psoascare.web.calendarfeed.urls")),
     path("desk/", include("psoascare.web.desktimer.urls")),
     path("privacy/", include("psoascare.web.privacy.urls")),
+    path("handout/", include("psoascare.web.handout.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
     path("accounts/", include("psoascare.web.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
