@@ -125,7 +125,7 @@ class Session:
 
     def step_elapsed(self, now: float | None = None) -> float:
         """Active (unpaused) seconds spent in the current step."""
-        if self.state in (State.NOT_STARTED,) or self.state.is_over:
+        if self.state is State.NOT_STARTED or self.state.is_over:
             return 0.0
         now = self._now(now)
         paused_now = now - self._pause_began if self._pause_began is not None else 0.0
