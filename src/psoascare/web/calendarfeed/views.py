@@ -38,9 +38,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "qr_svg": mark_safe(qr_svg),
         "calendar_feed": CalendarFeed.for_client(request.user),
     }
-    response = render(request, "calendarfeed/calendar.html", context)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "calendarfeed/calendar.html", context)
 
 
 @client_required
