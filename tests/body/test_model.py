@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,17 @@ def test_it_rejects_unknown_models_muscles_and_coordinates() -> None:
         BodyModel().muscle_path("rectus_r", get_posture("standing"))
     with pytest.raises(ValueError, match="unknown coordinates"):
         angle_arrays({"hip_flex_r": [1.0]})
+
+
+def test_it_rejects_a_muscle_file_with_a_bad_field(tmp_path: Path) -> None:
+    from psoascare.body.muscle_data import ModelDataError, load_model_specs
+
+    source = Path(__file__).resolve().parents[2] / "src/psoascare/body/data/muscles.toml"
+    text = source.read_text(encoding="utf-8")
+    broken = tmp_path / "muscles.toml"
+    broken.write_text(text.replace('quadrant = "-y"', 'quadrant = "-q"', 1), encoding="utf-8")
+    with pytest.raises(ModelDataError, match=r"muscles\.toml \[models\.rajagopal2016\] muscles\.psoas.*quadrant"):
+        load_model_specs(broken)
+    broken.write_text(text.replace("tendon_slack_length = 0.160", "tendon_slack_length = -1"), encoding="utf-8")
+    with pytest.raises(ModelDataError, match=r"gait2392.*tendon_slack_length"):
+        load_model_specs(broken)

@@ -146,7 +146,16 @@ def _parse_muscle(where: str, kind: str, table: dict[str, Any]) -> MuscleSpec:
     pennation = table.get("pennation_rad")
     if isinstance(pennation, bool) or not isinstance(pennation, int | float) or not 0 <= pennation < 1.5:
         raise ModelDataError(f"{where}: field 'pennation_rad' must be a number in [0, 1.5), got {pennation!r}")
+    for index in range(1, len(points) - 1):
+        if points[index].active_hip_flexion_deg and points[index + 1].active_hip_flexion_deg:
+            raise ModelDataError(f"{where}: points[{index}] and points[{index + 1}] are both conditional")
     wrap = _parse_wrap(where, table["wrap"], len(points)) if "wrap" in table else None
+    if wrap is not None:
+        start, end = (points[number - 1] for number in wrap.between_points)
+        if start.active_hip_flexion_deg or end.active_hip_flexion_deg:
+            raise ModelDataError(f"{where}: the wrapped segment's points cannot be conditional")
+        if (start.frame, end.frame) != ("pelvis", "femur"):
+            raise ModelDataError(f"{where}: the wrapped segment must run from a pelvis point to a femur point")
     return MuscleSpec(
         kind=kind,
         points=tuple(points),
