@@ -118,3 +118,27 @@ def test_it_shows_an_exercise_card(browser: Any, live_server: Any, artifacts_dir
     assert page.get_attribute("figure img", "src") == "/figures/bed-edge-hang-side.png"
     assert "Pull the other knee up to your chest" in page.inner_text("main")
     page.screenshot(path=str(artifacts_dir / "routines-exercise-card-phone.png"), full_page=True)
+
+
+def test_a_therapist_guides_pnf_for_their_client(
+    browser: Any, live_server: Any, transactional_db: None, artifacts_dir: Path
+) -> None:
+    from psoascare.web.accounts.models import create_therapist
+
+    therapist = create_therapist("theo", "theo@example.org", "correct horse battery staple")
+    client = create_client("finn", "finn@example.org", "correct horse battery staple", therapist=therapist)
+    page = logged_in_page(browser, live_server, therapist)
+    page.goto(f"{live_server.url}/routines/clinic/{client.pk}/clinic-pnf/play/?speed=100")
+    page.click("#start")
+    page.wait_for_selector("#player[data-saved]", timeout=30_000)
+    assert page.get_attribute("#player", "data-saved") == "yes", page.inner_text("#status")
+    page.screenshot(path=str(artifacts_dir / "routines-clinic-pnf-finished.png"), full_page=True)
+
+    stored = StretchSession.objects.get(client=client)
+    assert (stored.mode, stored.protocol, stored.source, stored.recorded_by) == (
+        "clinic",
+        "pnf-contract-relax",
+        "clinic",
+        therapist,
+    )
+    assert [s["kind"] for s in stored.steps if s["side"] == "left"] == ["contract", "relax"] * 3 + ["hold"]
