@@ -120,6 +120,16 @@ class FeedTestCase(BaseTestCase):
         self.assertEqual(self.client.head(f"/calendar/{self.feed_a.token}.ics").status_code, 200)
         self.assertEqual(self.client.post(f"/calendar/{self.feed_a.token}.ics").status_code, 405)
 
+    def test_it_names_every_exercise_of_a_longer_routine(self) -> None:
+        Assignment.objects.filter(client=self.client_a).update(template_slug="psoas-care")
+        events = occurrences(self.get_feed(self.feed_a.token), RANGE_START, RANGE_START + timedelta(days=1))
+        morning = next(event for event in events if start_of(event).astimezone(LONDON).time() == time(7, 30))
+        summary = "Morning routine: bed-edge hang, both sides; marching on your back; dead bug"
+        self.assertEqual(str(morning["SUMMARY"]), summary)
+        for line in ("- Marching on your back: 2 × 10 reps, 20 s rest", "- Dead bug: 2 × 8 reps, 30 s rest"):
+            self.assertIn(line, str(morning["DESCRIPTION"]))
+        self.assertEqual(str(morning["URL"]), "https://clinic.example.org/routines/psoas-care/play/")
+
     def test_it_keeps_uids_stable_and_distinct(self) -> None:
         first = property_values(self.get_feed(self.feed_a.token), "UID")
         self.feed_a.rotate()

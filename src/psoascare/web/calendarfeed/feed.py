@@ -89,13 +89,19 @@ def event_description(routine: RoutineTemplate, play_url: str, library: Exercise
     library = library or default_library()
     lines = [routine.title, ""]
     lines += [f"- {_item_line(item, routine, library)}" for item in routine.items]
-    minutes = max(1, math.ceil(build_plan(routine, library).total_seconds / 60))
+    stretches = any(library.get(item.exercise).category == "stretch" for item in routine.items)
+    care = "Stretch to mild tightness, never to pain." if stretches else "Go gently and stop if anything hurts."
     lines += [
-        f"About {minutes} min in all. Stretch to mild tightness, never to pain.",
+        f"About {session_minutes(routine, library)} min in all. {care}",
         "",
         f"Start the guided session: {play_url}",
     ]
     return "\n".join(lines)
+
+
+def session_minutes(routine: RoutineTemplate, library: ExerciseLibrary) -> int:
+    """The guided session's length (holds, rests, side switches), rounded up to whole minutes."""
+    return max(1, math.ceil(build_plan(routine, library).total_seconds / 60))
 
 
 def dose_words(dose: Dose) -> str:
@@ -139,7 +145,7 @@ def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplat
     event.add("last-modified", last_modified.astimezone(UTC))
     event.add("sequence", assignment.changes.count())
     event.add("dtstart", start)
-    event.add("duration", timedelta(minutes=max(1, math.ceil(build_plan(routine, library).total_seconds / 60))))
+    event.add("duration", timedelta(minutes=session_minutes(routine, library)))
     event.add("rrule", recurrence_rule(assignment.days))
     event.add("summary", summary)
     event.add("description", event_description(routine, play_url, library))
