@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+from unittest import mock
+
 from django.test import override_settings
 
 from psoascare.routines.library import default_library
@@ -49,6 +52,13 @@ class HandoutContentTestCase(BaseTestCase):
             links,
             {"PsoasCare": "https://clinic.example.org/today/", "Calendar": f"https://clinic.example.org{feed_path}"},
         )
+
+    def test_it_says_so_when_the_calendar_feed_is_not_available(self) -> None:
+        # None in sys.modules makes the import fail, as on a server without the calendar app.
+        with data_dir_with_figures(()), mock.patch.dict(sys.modules, {"psoascare.web.calendarfeed.models": None}):
+            handout = handout_for(self.client_a)
+        self.assertEqual([link.label for link in handout.links], ["PsoasCare"])
+        self.assertIn("The calendar feed is not available on this server, so its QR code is left out.", handout.notes)
 
     def test_it_adds_the_therapists_video_call_link_when_set(self) -> None:
         profile = self.therapist_x.profile

@@ -179,8 +179,7 @@ def _header(handout: Handout, styles: _Styles) -> list[Flowable]:
         story.append(_paragraph(line, styles.body))
     story.append(
         _paragraph(
-            "QR codes for the app and your calendar are on the last page. PsoasCare explains and guides; "
-            "it does not diagnose.",
+            "The QR codes for your links are on the last page. PsoasCare explains and guides; it does not diagnose.",
             styles.small,
         )
     )
@@ -305,7 +304,10 @@ def _link_row(link: HandoutLink, styles: _Styles) -> list[object]:
     text = [
         _paragraph(link.label, styles.h2),
         _paragraph(link.explanation, styles.body),
-        Paragraph(f'<link href="{escape(link.url)}" color="#1a5fb4">{_markup(link.url)}</link>', styles.small),
+        Paragraph(
+            f'<link href="{escape(link.url, {chr(34): "&quot;"})}" color="#1a5fb4">{_markup(link.url)}</link>',
+            styles.small,
+        ),
     ]
     return [qr, text]
 
