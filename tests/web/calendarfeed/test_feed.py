@@ -144,6 +144,11 @@ class FeedTestCase(BaseTestCase):
         self.assertEqual(self.client.get(f"/calendar/{old_token}.ics").status_code, 404)
         self.assertEqual(self.client.get(f"/calendar/{new_token}.ics").status_code, 200)
 
+    def test_it_stops_when_the_account_is_deactivated(self) -> None:
+        self.client_a.is_active = False
+        self.client_a.save(update_fields=["is_active"])
+        self.assertEqual(self.client.get(f"/calendar/{self.feed_a.token}.ics").status_code, 404)
+
     def test_it_shows_each_client_only_their_own_events(self) -> None:
         Assignment.assign(self.client_b, self.therapist_x, "bed-edge")
         Assignment.objects.filter(client=self.client_b).update(times=["06:45"], updated_at=ROUTINE_SET_ON)
