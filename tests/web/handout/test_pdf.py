@@ -35,6 +35,7 @@ class HandoutPdfViewTestCase(BaseTestCase):
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertEqual(response["Content-Disposition"], 'attachment; filename="psoascare-handout.pdf"')
         self.assertTrue(response.content.startswith(b"%PDF-"))
+        self.assertIn("no-store", response["Cache-Control"])
         self.assertIn("Bed-edge hang (Thomas position)", pdf_text(response.content))
 
     def test_it_sends_a_therapist_their_clients_pdf(self) -> None:

@@ -185,7 +185,7 @@ def _header(handout: Handout, styles: _Styles) -> list[Flowable]:
     )
     notes = list(handout.notes)
     if handout.missing_pictures:
-        notes.append(f"Pictures: some are not rendered yet; the clinic can run `{FIGURES_COMMAND}` to add them.")
+        notes.append(f"Pictures: not all are rendered yet; the clinic can run `{FIGURES_COMMAND}` to add them.")
     story.extend(_paragraph(note, styles.note) for note in notes)
     return story
 
