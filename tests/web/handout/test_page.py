@@ -3,6 +3,7 @@ from __future__ import annotations
 from html import escape
 
 from psoascare.knowledge.content import red_flags
+from psoascare.web.privacy.models import AccessLogEntry
 from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 from tests.web.handout.helpers import data_dir_with_figures
@@ -70,6 +71,26 @@ class HandoutPageTestCase(BaseTestCase):
 
 
 class HandoutAccessTestCase(BaseTestCase):
+    def test_it_writes_the_therapists_copy_to_the_clients_access_log(self) -> None:
+        self.client.force_login(self.therapist_x)
+        for url in (f"/handout/clients/{self.client_a.pk}/", f"/handout/clients/{self.client_a.pk}/handout.pdf"):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        entries = AccessLogEntry.objects.filter(client=self.client_a, actor=self.therapist_x, action="print-handout")
+        self.assertEqual(
+            sorted(entries.values_list("path", flat=True)),
+            sorted([f"/handout/clients/{self.client_a.pk}/", f"/handout/clients/{self.client_a.pk}/handout.pdf"]),
+        )
+
+    def test_it_logs_nothing_when_clients_open_their_own(self) -> None:
+        self.client.force_login(self.client_a)
+        self.assertEqual(self.client.get("/handout/handout.pdf").status_code, 200)
+        self.assertFalse(AccessLogEntry.objects.filter(client=self.client_a).exists())
+
+    def test_it_logs_nothing_for_a_refused_request(self) -> None:
+        self.client.force_login(self.therapist_y)
+        self.assertEqual(self.client.get(f"/handout/clients/{self.client_a.pk}/").status_code, 404)
+        self.assertFalse(AccessLogEntry.objects.exists())
+
     def test_it_gives_404_for_another_therapists_client(self) -> None:
         self.client.force_login(self.therapist_y)
         for url in (f"/handout/clients/{self.client_a.pk}/", f"/handout/clients/{self.client_a.pk}/handout.pdf"):

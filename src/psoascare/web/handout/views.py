@@ -11,8 +11,11 @@ from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, c
 from psoascare.web.handout.content import MOVE_NOTE, MOVE_SOURCES, STRETCHING_NOTE, STRETCHING_SOURCES, handout_for
 from psoascare.web.handout.pdf import build_handout_pdf
 from psoascare.web.handout.qr import qr_svg_data_uri
+from psoascare.web.privacy.audit import record_access
 
 PDF_FILENAME = "psoascare-handout.pdf"
+# What the client's access log says when their therapist opens or downloads the handout.
+THERAPIST_ACCESS_ACTION = "print-handout"
 
 
 def _page(request: AuthenticatedHttpRequest, client: User, pdf_url: str) -> HttpResponse:
@@ -54,9 +57,12 @@ def own_handout_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 @therapist_required
 def client_handout(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
+    record_access(request, client, THERAPIST_ACCESS_ACTION)
     return _page(request, client, reverse("handout:client_pdf", args=[client.pk]))
 
 
 @therapist_required
 def client_handout_pdf(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    return _pdf(client_of(request.user, client_id))
+    client = client_of(request.user, client_id)
+    record_access(request, client, THERAPIST_ACCESS_ACTION)
+    return _pdf(client)
