@@ -9,6 +9,8 @@ command -v xdotool >/dev/null 2>&1 || needed+=(xdotool)
 command -v espeak-ng >/dev/null 2>&1 || needed+=(espeak-ng)
 [ -e /usr/lib/x86_64-linux-gnu/libOSMesa.so.8 ] || [ -e /usr/lib/aarch64-linux-gnu/libOSMesa.so.8 ] || needed+=(libosmesa6)
 dpkg -s libxss1 >/dev/null 2>&1 || needed+=(libxss1)
+command -v dbus-daemon >/dev/null 2>&1 || needed+=(dbus-daemon)  # desk timer's GNOME and notification backends
+command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || needed+=(nodejs)  # browser desk timer rules
 dpkg -s libegl1 >/dev/null 2>&1 || needed+=(libegl1 libegl-mesa0 libgl1-mesa-dri)
 fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
 [ ${#needed[@]} -eq 0 ] && exit 0

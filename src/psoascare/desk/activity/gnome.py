@@ -34,7 +34,14 @@ class GnomeMutterSource(ActivitySource):
         self._loop = asyncio.new_event_loop()
         self._bus: Any = None
         try:
-            self._bus = self._loop.run_until_complete(asyncio.wait_for(MessageBus().connect(), CALL_TIMEOUT_SECONDS))
+            # The address in the environment we were given (the factory's), else dbus-fast's own lookup.
+            address = environ.get("DBUS_SESSION_BUS_ADDRESS") or None
+
+            async def connect() -> Any:
+                # dbus-fast's MessageBus wants a running loop already when it is built.
+                return await MessageBus(bus_address=address).connect()
+
+            self._bus = self._loop.run_until_complete(asyncio.wait_for(connect(), CALL_TIMEOUT_SECONDS))
             self.idle_seconds()  # fails here, not later, when Mutter is not running
         except SourceUnavailable:
             self.close()
