@@ -81,7 +81,6 @@ class HandoutExercise:
 @dataclass(frozen=True)
 class RoutinePart:
     title: str
-    summary: str
     times_text: str
     days_text: str
     paused_reason: str
@@ -217,7 +216,6 @@ def _routine_part(assignment: Assignment, *, for_page: bool) -> RoutinePart:
     times = [str(t) for t in assignment.times]
     return RoutinePart(
         title=template.title,
-        summary=template.summary,
         times_text=" and ".join(times),
         days_text=days_words(assignment.days),
         paused_reason=assignment.paused_reason,
