@@ -169,3 +169,81 @@ def test_a_real_run_stops_cleanly_on_sigterm_and_records_the_open_bout(tmp_path:
     assert len(bouts) == 1 and bouts[0].ended_at is not None
     assert bouts[0].ended_at - bouts[0].started_at >= timedelta(seconds=1)
     assert Spool(tmp_path / SPOOL_NAME).pending() == []
+
+
+class ProgrammeServer:
+    """A clinic server that only answers GET /api/programme for one token."""
+
+    def __init__(self, every: int | None) -> None:
+        import http.server
+        import threading
+
+        payload = json.dumps({"template": "bed-edge", "move_every_minutes": every}).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path != "/api/programme" or self.headers.get("Authorization") != "Bearer good-token":
+                    self.send_error(401)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_the_interval_comes_from_the_programme_on_the_server_unless_given(tmp_path: Path) -> None:
+    server = ProgrammeServer(every=40)
+    try:
+        journal = FakeJournal()
+        journal.server, journal.token = server.url, "good-token"  # type: ignore[attr-defined]
+        handed: list[DeskConfig] = []
+        console = Console(record=True, width=120)
+        run_desk(data_dir=tmp_path, console=console, journal_opener=opener(journal), exec_service=handed.append)
+        assert handed[-1].every_minutes == 40
+        assert "From your programme: a move every 40 min" in console.export_text()
+        run_desk(
+            every=30, data_dir=tmp_path, console=quiet(), journal_opener=opener(journal), exec_service=handed.append
+        )
+        assert handed[-1].every_minutes == 30
+        journal.token = "wrong-token"  # type: ignore[attr-defined]
+        run_desk(data_dir=tmp_path, console=quiet(), journal_opener=opener(journal), exec_service=handed.append)
+        assert handed[-1].every_minutes == 60
+        assert (handed[-1].work_days, handed[-1].work_hours) == ("mon-fri", "08:00-18:00")
+    finally:
+        server.close()
+
+
+@pytest.mark.django_db
+def test_the_local_programme_sets_the_interval_and_working_hours(tmp_path: Path) -> None:
+    from datetime import time as clock_time
+
+    from psoascare.cli.journal import LocalJournal
+    from psoascare.web.accounts.models import create_client, create_therapist
+    from psoascare.web.programs.models import Assignment
+
+    therapist = create_therapist("tess", "tess@example.org", "correct horse battery staple")
+    client = create_client("ann", "ann@example.org", "correct horse battery staple", therapist=therapist)
+    assignment = Assignment.assign(
+        client, therapist, "bed-edge", work_start=clock_time(7, 30), work_end=clock_time(15), work_days=[0, 1, 2, 3]
+    )
+    assignment.move_every_minutes = 45
+    assignment.save()
+    journal = LocalJournal(client.pk, client.username, str(tmp_path))
+    handed: list[DeskConfig] = []
+    run_desk(data_dir=tmp_path, console=quiet(), journal_opener=lambda **kwargs: journal, exec_service=handed.append)
+    assert (handed[0].every_minutes, handed[0].work_days, handed[0].work_hours) == (
+        45,
+        "mon,tue,wed,thu",
+        "07:30-15:00",
+    )

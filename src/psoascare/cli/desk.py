@@ -12,7 +12,10 @@ import json
 import os
 import shutil
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +33,10 @@ from psoascare.desk.spool import SPOOL_NAME, Spool
 from psoascare.desk.stats import DaySummary, summarise, week_start
 
 EXIT_USAGE = 2
+DEFAULT_EVERY = 60
+DEFAULT_DAYS = "mon-fri"
+DEFAULT_HOURS = "08:00-18:00"
+PROGRAMME_TIMEOUT_SECONDS = 5.0
 SOURCES = ("x11", "gnome", "wayland", "macos", "windows", "none")
 BAR_WIDTH = 30
 
@@ -59,26 +66,66 @@ def deliver_spool(journal: Journal, spool: Spool, warn: Callable[[str], None]) -
 
 
 def autostart_command(
-    *, every: int, work_days: str, work_hours: str, data_dir: Path | None, client: str | None,
-    server: str | None, token: str | None, source: str | None,
+    *, every: int | None, work_days: str | None, work_hours: str | None, data_dir: Path | None,
+    client: str | None, server: str | None, token: str | None, source: str | None,
 ) -> list[str]:  # fmt: skip
-    """The command line the login session runs: this installation's `psoascare desk` with the same options."""
+    """The command line the login session runs: this installation's `psoascare desk` with the options given.
+
+    Options left out stay out, so the timer started at login still follows the programme as it changes.
+    """
     script = Path(sys.executable).with_name("psoascare")
     program = [str(script)] if script.exists() else [shutil.which("psoascare") or "psoascare"]
-    command = [*program, "desk", "--every", str(every), "--days", work_days, "--hours", work_hours]
-    for flag, value in (("--data-dir", data_dir), ("--client", client), ("--server", server), ("--token", token)):
-        if value:
+    command = [*program, "desk"]
+    given = (
+        ("--every", every), ("--days", work_days), ("--hours", work_hours), ("--data-dir", data_dir),
+        ("--client", client), ("--server", server), ("--token", token), ("--source", source),
+    )  # fmt: skip
+    for flag, value in given:
+        if value is not None and value != "":
             command += [flag, str(value)]
-    if source:
-        command += ["--source", source]
     return command
+
+
+@dataclass(frozen=True)
+class ProgrammeTimes:
+    """What the client's programme says about desk breaks; None where it says nothing."""
+
+    every: int | None = None
+    work_days: str | None = None
+    work_hours: str | None = None
+
+
+def programme_times(journal: Journal) -> ProgrammeTimes:
+    """The therapist's settings for this client: from the local database, or the server's /api/programme."""
+    client_id = getattr(journal, "client_id", None)
+    if client_id is not None:
+        from psoascare.web.programs.models import WEEKDAY_NAMES, Assignment
+
+        assignment = Assignment.objects.filter(client_id=client_id).first()
+        if assignment is None:
+            return ProgrammeTimes()
+        return ProgrammeTimes(
+            every=assignment.move_every_minutes,
+            work_days=",".join(WEEKDAY_NAMES[int(day)] for day in sorted(assignment.work_days)) or None,
+            work_hours=f"{assignment.work_start:%H:%M}-{assignment.work_end:%H:%M}",
+        )
+    server, token = getattr(journal, "server", None), getattr(journal, "token", None)
+    if server and token:
+        request = urllib.request.Request(f"{server}/api/programme", headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=PROGRAMME_TIMEOUT_SECONDS) as response:
+                every = json.loads(response.read()).get("move_every_minutes")
+        except (urllib.error.URLError, OSError, ValueError, AttributeError):
+            return ProgrammeTimes()  # offline or no programme: the defaults will do
+        return ProgrammeTimes(every=every if isinstance(every, int) else None)
+    return ProgrammeTimes()
 
 
 def run_desk(
     *,
-    every: int = 60,
-    work_days: str = "mon-fri",
-    work_hours: str = "08:00-18:00",
+    every: int | None = None,
+    work_days: str | None = None,
+    work_hours: str | None = None,
     data_dir: Path | None = None,
     client: str | None = None,
     server: str | None = None,
@@ -93,7 +140,10 @@ def run_desk(
 ) -> int:
     console = console or Console()
     try:
-        PolicySettings(every_minutes=every, working_hours=WorkingHours.parse(work_days, work_hours))
+        PolicySettings(
+            every_minutes=DEFAULT_EVERY if every is None else every,
+            working_hours=WorkingHours.parse(work_days or DEFAULT_DAYS, work_hours or DEFAULT_HOURS),
+        )
     except InvalidSettings as exc:
         console.print(f"[red]Error:[/red] {exc}")
         return EXIT_USAGE
@@ -129,6 +179,19 @@ def run_desk(
     except JournalError as exc:
         console.print(f"[red]Error:[/red] {exc}")
         return EXIT_USAGE
+    if every is None or work_days is None or work_hours is None:
+        programme = programme_times(journal) if journal.recording else ProgrammeTimes()
+        chosen = []
+        if every is None and programme.every is not None and MIN_EVERY_MINUTES <= programme.every <= MAX_EVERY_MINUTES:
+            every = programme.every
+            chosen.append(f"a move every {every} min")
+        if work_days is None and work_hours is None and programme.work_days and programme.work_hours:
+            work_days, work_hours = programme.work_days, programme.work_hours
+            chosen.append(f"working hours {work_days} {work_hours}")
+        if chosen:
+            console.print(f"From your programme: {', '.join(chosen)}.")
+    every = DEFAULT_EVERY if every is None else every
+    work_days, work_hours = work_days or DEFAULT_DAYS, work_hours or DEFAULT_HOURS
     if journal.recording:
         # Events left over from a run that ended abruptly go in before new ones.
         deliver_spool(journal, Spool(directory / SPOOL_NAME), lambda text: console.print(f"[yellow]{text}[/yellow]"))
@@ -228,11 +291,20 @@ def run_stats(
 @desk_app.callback(invoke_without_command=True)
 def desk_command(
     ctx: typer.Context,
-    every: int = typer.Option(
-        60, "--every", help=f"Minutes of sitting before a nudge ({MIN_EVERY_MINUTES}-{MAX_EVERY_MINUTES})."
+    every: int | None = typer.Option(
+        None,
+        "--every",
+        help=f"Minutes of sitting before a nudge ({MIN_EVERY_MINUTES}-{MAX_EVERY_MINUTES}); "
+        f"default: the client's programme, else {DEFAULT_EVERY}.",
     ),
-    work_days: str = typer.Option("mon-fri", "--days", help="Working days, e.g. mon-fri or mon,wed,fri."),
-    work_hours: str = typer.Option("08:00-18:00", "--hours", help="Working hours; outside them the timer sleeps."),
+    work_days: str | None = typer.Option(
+        None, "--days", help=f"Working days, e.g. mon-fri or mon,wed,fri (default: programme, else {DEFAULT_DAYS})."
+    ),
+    work_hours: str | None = typer.Option(
+        None,
+        "--hours",
+        help=f"Working hours, outside which the timer rests (default: programme, else {DEFAULT_HOURS}).",
+    ),
     data_dir: Path | None = typer.Option(None, "--data-dir", help="Data directory of the local journal."),
     client: str | None = typer.Option(None, "--client", help="Record for this client (username)."),
     server: str | None = typer.Option(None, "--server", help="Clinic server URL to record to."),

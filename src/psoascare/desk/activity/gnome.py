@@ -1,17 +1,17 @@
 """GNOME (Wayland or X11): Mutter's IdleMonitor and GNOME's ScreenSaver over the session D-Bus.
 
-dbus-fast (installed with desktop-notifier) is asyncio-only; this source keeps one private event loop
-and one bus connection, and runs each call to completion on it, so the rest of the timer stays sync.
+dbus-fast (installed with desktop-notifier) is asyncio-only; this source keeps one bus connection on a
+private loop thread and waits for each call, so the rest of the timer stays synchronous.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from psoascare.desk.activity.base import ActivitySource, SourceUnavailable
+from psoascare.desk.asyncloop import LoopThread
 
 MUTTER = "org.gnome.Mutter.IdleMonitor"
 MUTTER_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
@@ -31,17 +31,16 @@ class GnomeMutterSource(ActivitySource):
             from dbus_fast.aio import MessageBus
         except ImportError:
             raise SourceUnavailable("dbus-fast is not installed (it comes with desktop-notifier)") from None
-        self._loop = asyncio.new_event_loop()
+        self._loop = LoopThread("gnome-idle-dbus")
         self._bus: Any = None
+        # The address in the environment we were given (the factory's), else dbus-fast's own lookup.
+        address = environ.get("DBUS_SESSION_BUS_ADDRESS") or None
+
+        async def connect() -> Any:
+            return await MessageBus(bus_address=address).connect()
+
         try:
-            # The address in the environment we were given (the factory's), else dbus-fast's own lookup.
-            address = environ.get("DBUS_SESSION_BUS_ADDRESS") or None
-
-            async def connect() -> Any:
-                # dbus-fast's MessageBus wants a running loop already when it is built.
-                return await MessageBus(bus_address=address).connect()
-
-            self._bus = self._loop.run_until_complete(asyncio.wait_for(connect(), CALL_TIMEOUT_SECONDS))
+            self._bus = self._loop.run(connect(), CALL_TIMEOUT_SECONDS)
             self.idle_seconds()  # fails here, not later, when Mutter is not running
         except SourceUnavailable:
             self.close()
@@ -55,9 +54,9 @@ class GnomeMutterSource(ActivitySource):
 
         message = Message(destination=destination, path=path, interface=interface, member=member)
         try:
-            reply = self._loop.run_until_complete(asyncio.wait_for(self._bus.call(message), CALL_TIMEOUT_SECONDS))
+            reply = self._loop.run(self._bus.call(message), CALL_TIMEOUT_SECONDS)
         except Exception as exc:
-            raise SourceUnavailable(f"{interface}.{member} failed: {exc}") from None
+            raise SourceUnavailable(f"{interface}.{member} failed: {exc!r}") from None
         if reply.message_type == MessageType.ERROR:
             raise SourceUnavailable(f"{interface}.{member}: {reply.error_name} {reply.body}")
         return reply.body[0]
@@ -76,5 +75,4 @@ class GnomeMutterSource(ActivitySource):
         if bus is not None:
             bus.disconnect()
             self._bus = None
-        if not self._loop.is_closed():
-            self._loop.close()
+        self._loop.stop()

@@ -8,9 +8,11 @@ import os
 import sys
 from typing import Any
 
+from psoascare.desk.asyncloop import LoopThread
 from psoascare.desk.notify.base import Notifier, NotifierUnavailable
 
 log = logging.getLogger(__name__)
+SEND_TIMEOUT_SECONDS = 10.0
 
 
 class NativeNotifier(Notifier):
@@ -22,15 +24,25 @@ class NativeNotifier(Notifier):
         ):
             raise NotifierUnavailable("no session D-Bus, so no notification service to talk to")
         try:
-            from desktop_notifier import DesktopNotifierSync
+            from desktop_notifier import DesktopNotifier
         except ImportError as exc:
             raise NotifierUnavailable(f"desktop-notifier is not installed: {exc}") from None
-        self._notifier: Any = DesktopNotifierSync(app_name="PsoasCare")
+        # desktop-notifier is asyncio-only: it lives on a loop thread of its own (see asyncloop).
+        self._loop = LoopThread("native-notifications")
+
+        async def build() -> Any:
+            return DesktopNotifier(app_name="PsoasCare")
+
+        self._notifier: Any = self._loop.run(build(), SEND_TIMEOUT_SECONDS)
 
     def notify(self, title: str, message: str, urgent: bool = False) -> None:
         from desktop_notifier import Urgency
 
+        urgency = Urgency.Critical if urgent else Urgency.Normal
         try:
-            self._notifier.send(title=title, message=message, urgency=Urgency.Critical if urgent else Urgency.Normal)
-        except Exception as exc:  # the notification service went away: keep timing, say it once in the log
-            log.warning("native notification failed: %s", exc)
+            self._loop.run(self._notifier.send(title=title, message=message, urgency=urgency), SEND_TIMEOUT_SECONDS)
+        except Exception as exc:  # the notification service went away: keep timing, say so in the log
+            log.warning("native notification failed: %r", exc)
+
+    def close(self) -> None:
+        self._loop.stop()
