@@ -110,3 +110,89 @@ def test_it_recognises_video_call_windows() -> None:
     assert looks_like_video_call("zoom.real zoom", "Zoom Meeting")
     assert looks_like_video_call("chromium Chromium", "Weekly sync - Google Meet - Chromium")
     assert not looks_like_video_call("mpv mpv", "holiday.mp4 - mpv")
+
+
+class ScriptedWindowManager:
+    """Sets the EWMH properties a window manager would, through Xlib, on the test's Xvfb."""
+
+    def __init__(self, display: str) -> None:
+        import ctypes
+
+        self.c = ctypes
+        x11 = ctypes.CDLL("libX11.so.6")
+        x11.XOpenDisplay.restype = ctypes.c_void_p
+        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x11.XDefaultRootWindow.restype = ctypes.c_ulong
+        x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x11.XInternAtom.restype = ctypes.c_ulong
+        x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x11.XCreateSimpleWindow.restype = ctypes.c_ulong
+        x11.XCreateSimpleWindow.argtypes = (
+            [ctypes.c_void_p, ctypes.c_ulong] + [ctypes.c_int] * 2 + [ctypes.c_uint] * 3 + [ctypes.c_ulong] * 2
+        )
+        x11.XChangeProperty.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_ulong,
+            ctypes.c_ulong,
+            ctypes.c_ulong,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_void_p,
+            ctypes.c_int,
+        ]
+        x11.XDeleteProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+        x11.XDestroyWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.x11 = x11
+        self.display = x11.XOpenDisplay(display.encode())
+        assert self.display, f"cannot open {display}"
+        self.root = x11.XDefaultRootWindow(self.display)
+        self.windows: list[int] = []
+
+    def atom(self, name: str) -> int:
+        return int(self.x11.XInternAtom(self.display, name.encode(), 0))
+
+    def _set(self, window: int, name: str, type_name: str, fmt: int, data: bytes | list[int]) -> None:
+        if fmt == 8:
+            assert isinstance(data, bytes)
+            buffer, count = self.c.create_string_buffer(data, len(data)), len(data)
+        else:
+            assert isinstance(data, list)
+            buffer, count = (self.c.c_long * len(data))(*data), len(data)  # format 32 is C longs in Xlib
+        self.x11.XChangeProperty(self.display, window, self.atom(name), self.atom(type_name), fmt, 0, buffer, count)
+
+    def focus_new_window(self, window_class: bytes, title: str, fullscreen: bool) -> None:
+        window = int(self.x11.XCreateSimpleWindow(self.display, self.root, 0, 0, 200, 100, 0, 0, 0))
+        self.windows.append(window)
+        self._set(window, "WM_CLASS", "STRING", 8, window_class)
+        self._set(window, "_NET_WM_NAME", "UTF8_STRING", 8, title.encode())
+        self._set(window, "_NET_WM_STATE", "ATOM", 32, [self.atom("_NET_WM_STATE_FULLSCREEN")] if fullscreen else [])
+        self._set(self.root, "_NET_ACTIVE_WINDOW", "WINDOW", 32, [window])
+        self.x11.XSync(self.display, 0)
+
+    def close(self) -> None:
+        self.x11.XDeleteProperty(self.display, self.root, self.atom("_NET_ACTIVE_WINDOW"))
+        for window in self.windows:
+            self.x11.XDestroyWindow(self.display, window)
+        self.x11.XSync(self.display, 0)
+        self.x11.XCloseDisplay(self.display)
+
+
+def test_the_x11_source_sees_a_full_screen_video_call_in_front(xvfb_display: str) -> None:
+    source = X11Source(xvfb_display)
+    manager = ScriptedWindowManager(xvfb_display)
+    try:
+        assert source.in_video_call() is False
+        manager.focus_new_window(b"zoom\0zoom\0", "Zoom Meeting", fullscreen=True)
+        assert source.in_video_call() is True
+        assert source.sample().in_video_call is True
+        manager.focus_new_window(b"zoom\0zoom\0", "Zoom Meeting", fullscreen=False)
+        assert source.in_video_call() is False
+        manager.focus_new_window(b"mpv\0mpv\0", "holiday.mp4 - mpv", fullscreen=True)
+        assert source.in_video_call() is False
+        manager.focus_new_window(b"chromium\0Chromium\0", "Weekly sync - Google Meet - Chromium", fullscreen=True)
+        assert source.in_video_call() is True
+    finally:
+        manager.close()
+        source.close()

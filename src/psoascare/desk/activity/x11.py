@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from psoascare.desk.activity.base import ActivitySource, SourceUnavailable
+from psoascare.desk.policy import ActivitySample
 
 SCREEN_SAVER_ON = 1  # ScreenSaverOn in X11/extensions/saver.h
 ANY_PROPERTY_TYPE = 0
@@ -113,6 +114,15 @@ class X11Source(ActivitySource):
     def screen_locked(self) -> bool:
         # Screen lockers on X11 run as (or with) the screensaver, so "saver on" is the lock we can see.
         return self._query().state == SCREEN_SAVER_ON
+
+    def sample(self) -> ActivitySample:
+        # One round trip to the server for idle time and saver state, not one for each.
+        info = self._query()
+        return ActivitySample(
+            idle_seconds=float(info.idle) / 1000.0,
+            screen_locked=info.state == SCREEN_SAVER_ON,
+            in_video_call=self.in_video_call(),
+        )
 
     def in_video_call(self) -> bool:
         active = self._window_property(self._root, "_NET_ACTIVE_WINDOW", "WINDOW")
