@@ -247,3 +247,49 @@ def test_the_local_programme_sets_the_interval_and_working_hours(tmp_path: Path)
         "mon,tue,wed,thu",
         "07:30-15:00",
     )
+
+
+def test_a_person_at_the_terminal_can_ask_for_status_take_a_break_and_quit(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    command = [
+        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
+        "--days", "mon-sun", "--hours", "00:00-00:00", "--data-dir", str(tmp_path),
+        "--server", "http://127.0.0.1:9", "--token", "test-token",
+    ]  # fmt: skip
+    controller, terminal = pty.openpty()
+    timer = subprocess.Popen(command, env=env, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = ""
+
+    def read_until(text: str) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while text not in seen:
+            assert time.monotonic() < deadline, f"no {text!r} in:\n{seen}"
+            if select.select([controller], [], [], 0.5)[0]:
+                try:
+                    seen += os.read(controller, 4096).decode(errors="replace")
+                except OSError:  # the terminal closed: the process is gone
+                    break
+
+    try:
+        read_until("q or Ctrl-C to quit")
+        os.write(controller, b"s\n")
+        read_until("next nudge after 60 more min")
+        time.sleep(1.2)
+        os.write(controller, b"b\n")
+        read_until("break taken")
+        os.write(controller, b"5\n")
+        read_until("cannot snooze: there is no nudge to snooze")
+        os.write(controller, b"q\n")
+        read_until("desk timer stopped")
+        assert timer.wait(timeout=60) == 0
+    finally:
+        if timer.poll() is None:
+            timer.kill()
+        os.close(controller)
+    outbox = (tmp_path / "outbox.jsonl").read_text()
+    assert '"break_taken"' in outbox and '"sitting_bout"' in outbox
