@@ -14,7 +14,7 @@ muscle at the same right-hip angles; the code uses that and mirrors the drawn pa
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 from psoascare.body.geometry import MIRROR_Z, FloatArray, hip_rotation_matrix
 from psoascare.body.muscle_data import MODEL_NAMES, ModelSpec, MuscleSpec, model_spec
 from psoascare.body.postures import COORDINATES, Posture, check_angle, standing
-from psoascare.body.wrap import wrap_over_cylinder, wrapped_length
+from psoascare.body.wrap import wrap_over_cylinder, wrapped_length_and_slope
 
 MUSCLES: tuple[str, ...] = ("psoas_r", "psoas_l", "iliacus_r", "iliacus_l")
 DEFAULT_MODEL = "rajagopal2016"
@@ -126,86 +126,82 @@ class BodyModel:
         return points
 
     def _kind_lengths(
-        self,
-        kind: str,
-        hip_trig: tuple[FloatArray, ...],
-        flexion_deg: FloatArray,
-        flexion_trig: Sequence[tuple[FloatArray, FloatArray]],
-    ) -> list[FloatArray]:
-        """Lengths (m) of the RIGHT muscle `kind`, one array per entry of `flexion_trig` (the cosine and
-        sine of the hip flexion plus an offset), at the adduction and rotation given in `hip_trig`.
+        self, kind: str, trig: Sequence[FloatArray], flexion_deg: FloatArray, with_slopes: bool
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """Length (m) of the RIGHT muscle `kind` at the hip angles whose cosines and sines `trig` holds
+        (flexion, adduction, rotation), and with `with_slopes` its exact derivative dL/dθ (m/rad) in flexion.
 
         The path is summed segment by segment, each in the cheapest exact form: between two points on one
-        bone a segment keeps its length; from a pelvis point q to a femur point at p = Rz(θ)·u + h (u: the
-        point turned by rotation and adduction, h: hip centre), |p - q|² = |u|² + |w|² + 2 (Rz(θ)u)·w with
-        w = h - q, and (Rz(θ)u)·w = cos θ (u_x w_x + u_y w_y) + sin θ (u_x w_y - u_y w_x) + u_z w_z; only
-        the wrapped segment needs the femur point itself. Conditional via points are switched by the
-        un-offset flexion, so that a moment arm's nearby evaluations use one path, as OpenSim's derivative
-        does."""
-        _, _, cos_a, sin_a, cos_r, sin_r = hip_trig
+        bone a segment keeps its length (and adds nothing to the slope); from a pelvis point q to a femur
+        point p = r + h, with r = Rz(θ) Rx Ry p_femur the femur point turned about the hip centre h,
+        |p - q|² = |p_femur|² + |w|² + 2 r·w (w = h - q), and since dr/dθ = (-r_y, r_x, 0),
+        dL/dθ = (w_y r_x - w_x r_y) / L. Only the wrapped segment needs the cylinder-frame point. Conditional
+        via points are switched by the flexion itself, as OpenSim does; at the switch the slope is the slope
+        of the path in use there, as OpenSim's moment arm is."""
+        cos_f, sin_f, cos_a, sin_a, cos_r, sin_r = trig
         muscle = self.spec.muscles[kind]
         hip = self._hip_centre_r
         turned: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
 
         def turned_point(index: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-            # The femur point turned by rotation (about y) then adduction (about x): R = Rz Rx Ry.
+            # The femur point turned by rotation (about y), adduction (about x), flexion (about z): R = Rz Rx Ry.
             if index not in turned:
                 px, py, pz = muscle.points[index].location
                 x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
-                turned[index] = (x1, cos_a * py - sin_a * z1, sin_a * py + cos_a * z1)
+                y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
+                turned[index] = (cos_f * x1 - sin_f * y2, sin_f * x1 + cos_f * y2, z2)
             return turned[index]
 
-        def segment(first: int, second: int) -> list[Any]:
+        def segment(first: int, second: int) -> tuple[Any, Any]:
             start, end = muscle.points[first], muscle.points[second]
             if start.frame == end.frame:
-                return [math.dist(start.location, end.location)] * len(flexion_trig)
+                return math.dist(start.location, end.location), 0.0
             wrap = muscle.wrap
             if wrap is not None and (first + 1, second + 1) == wrap.between_points:
-                return self._wrapped_segment(kind, first, second, turned_point, flexion_trig)
+                return self._wrapped_segment(kind, first, second, turned_point(second), with_slopes)
             pelvis_point, femur_index = (start, second) if start.frame == "pelvis" else (end, first)
-            ux, uy, uz = turned_point(femur_index)
+            rx, ry, rz = turned_point(femur_index)
             wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
-            in_plane = ux * wx + uy * wy
-            across = ux * wy - uy * wx
-            base = (
-                sum(value * value for value in muscle.points[femur_index].location)
-                + (wx * wx + wy * wy + wz * wz)
-                + 2.0 * wz * uz
-            )
-            return [np.sqrt(base + 2.0 * (cos * in_plane + sin * across)) for cos, sin in flexion_trig]
+            base = sum(value * value for value in muscle.points[femur_index].location) + (wx * wx + wy * wy + wz * wz)
+            length = np.sqrt(base + 2.0 * (rx * wx + ry * wy + rz * wz))
+            return length, ((wy * rx - wx * ry) / length if with_slopes else 0.0)
 
-        lengths: list[Any] = [0.0] * len(flexion_trig)
+        total_length: Any = 0.0
+        total_slope: Any = 0.0
         index = 1
         count = len(muscle.points)
         while index < count:
             point = muscle.points[index]
             if point.active_hip_flexion_deg is None:
-                pieces = segment(index - 1, index)
+                length, slope = segment(index - 1, index)
                 index += 1
             else:
                 # A conditional via point: through it while active, straight past it otherwise.
                 low, high = point.active_hip_flexion_deg
                 active = (flexion_deg >= low) & (flexion_deg <= high)
-                through = [
-                    before + after
-                    for before, after in zip(segment(index - 1, index), segment(index, index + 1), strict=True)
-                ]
-                past = segment(index - 1, index + 1)
-                pieces = [np.where(active, via, direct) for via, direct in zip(through, past, strict=True)]
+                before, before_slope = segment(index - 1, index)
+                after, after_slope = segment(index, index + 1)
+                past, past_slope = segment(index - 1, index + 1)
+                length = np.where(active, before + after, past)
+                slope = np.where(active, before_slope + after_slope, past_slope) if with_slopes else 0.0
                 index += 2
-            lengths = [total + piece for total, piece in zip(lengths, pieces, strict=True)]
+            total_length = total_length + length
+            total_slope = total_slope + slope
         size = flexion_deg.shape[0]
-        return [np.broadcast_to(np.asarray(total, dtype=float), (size,)) for total in lengths]
+        lengths = np.broadcast_to(np.asarray(total_length, dtype=float), (size,))
+        slopes = np.broadcast_to(np.asarray(total_slope, dtype=float), (size,)) if with_slopes else None
+        return lengths, slopes
 
     def _wrapped_segment(
         self,
         kind: str,
         first: int,
         second: int,
-        turned_point: Callable[[int], tuple[FloatArray, FloatArray, FloatArray]],
-        flexion_trig: Sequence[tuple[FloatArray, FloatArray]],
-    ) -> list[Any]:
-        """The wrapped segment's length for each flexion, from a fixed pelvis point to a femur point."""
+        turned: tuple[FloatArray, FloatArray, FloatArray],
+        with_slope: bool,
+    ) -> tuple[FloatArray, Any]:
+        """The wrapped segment's length and slope, from a fixed pelvis point to a femur point (turned about
+        the hip centre: `turned` = r, the point is r + h)."""
         muscle = self.spec.muscles[kind]
         wrap = muscle.wrap
         assert wrap is not None
@@ -213,30 +209,23 @@ class BodyModel:
         if start.frame != "pelvis" or end.frame != "femur":
             raise NotImplementedError("a wrapped segment must run from a pelvis point to a femur point")
         rotation, centre = self._wrap_frames[kind]
-        # Into the cylinder frame, q = M (p - c) with M = R^T. The fixed start point once, as numbers.
+        # Into the cylinder frame, b = M (p - c) with M = R^T. The fixed start point once, as numbers.
         offset = [start.location[axis] - centre[axis] for axis in range(3)]
         a = [sum(rotation[row][axis] * offset[row] for row in range(3)) for axis in range(3)]
-        # The femur point p = Rz(θ) u + h: q = cos θ·E + sin θ·F + G with E = M(u_x, u_y, 0),
-        # F = M(-u_y, u_x, 0) and G = M(0, 0, u_z) + M(h - c).
-        ux, uy, uz = turned_point(second)
+        # The femur point p = r + h: b = M r + M (h - c), and db/dθ = M (-r_y, r_x, 0).
+        rx, ry, rz = turned
         hip_offset = [self._hip_centre_r[axis] - centre[axis] for axis in range(3)]
-        columns = [[rotation[row][axis] for row in range(3)] for axis in range(3)]  # rows of M
-        e_part = [m[0] * ux + m[1] * uy for m in columns]
-        f_part = [m[1] * ux - m[0] * uy for m in columns]
-        g_part = [m[2] * uz + sum(m[row] * hip_offset[row] for row in range(3)) for m in columns]
-        stacked_cos = np.concatenate([cos for cos, _ in flexion_trig])
-        stacked_sin = np.concatenate([sin for _, sin in flexion_trig])
-        repeats = len(flexion_trig)
-        b = [
-            stacked_cos * np.concatenate([e_part[axis]] * repeats)
-            + stacked_sin * np.concatenate([f_part[axis]] * repeats)
-            + np.concatenate([g_part[axis]] * repeats)
-            for axis in range(3)
-        ]
-        lengths = wrapped_length(
-            a[0], a[1], a[2], b[0], b[1], b[2], wrap.radius, wrap.quadrant, wrap.length, repeats=repeats
+        rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]  # rows of M
+        b = [m[0] * rx + m[1] * ry + (m[2] * rz + sum(m[row] * hip_offset[row] for row in range(3))) for m in rows]
+        velocity = (
+            (rows[0][1] * rx - rows[0][0] * ry, rows[1][1] * rx - rows[1][0] * ry, rows[2][1] * rx - rows[2][0] * ry)
+            if with_slope
+            else None
         )
-        return list(np.split(lengths, repeats))
+        length, slope = wrapped_length_and_slope(
+            a[0], a[1], a[2], b[0], b[1], b[2], velocity, wrap.radius, wrap.quadrant, wrap.length
+        )
+        return length, (slope if slope is not None else 0.0)
 
     def _hip_angles(self, angles: Mapping[str, FloatArray], side: str) -> tuple[FloatArray, FloatArray, FloatArray]:
         flexion, adduction, rotation = (
@@ -245,92 +234,79 @@ class BodyModel:
         return flexion, adduction, rotation
 
     def _evaluate(
-        self, postures: PostureInput, muscles: Sequence[str], flexion_offsets: Sequence[float]
-    ) -> dict[str, list[FloatArray]]:
+        self, postures: PostureInput, muscles: Sequence[str], with_slopes: bool, flexion_offset_rad: float = 0.0
+    ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+        """Lengths (m) and, with `with_slopes`, dL/dθ (m/rad) of the muscles. `flexion_offset_rad` turns
+        each hip by that much more flexion (a conditional via point still switches at the given flexion):
+        the central-difference reference uses it."""
+        for muscle in muscles:
+            split_muscle_name(muscle)
         angles = angle_arrays(postures)
         count = next(iter(angles.values())).shape[0]
-        result: dict[str, list[FloatArray]] = {muscle: [np.empty(count) for _ in flexion_offsets] for muscle in muscles}
+        lengths: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles}
+        slopes: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles} if with_slopes else {}
         kinds: dict[str, list[str]] = {}
         for muscle in muscles:
             kind, side = split_muscle_name(muscle)
             kinds.setdefault(kind, []).append(side)
         sides = ("r", "l")
+        names = ("flexion", "adduction", "rotation")
         # Work in chunks that keep the working arrays in the processor's cache; within a chunk both hips
-        # are stacked (the left muscle at left-hip angles is the right muscle at the same angles).
+        # are stacked (the left muscle at left-hip angles is the right muscle at the same angles), and the
+        # three angles of both hips go through one np.radians, one np.cos and one np.sin.
         for begin in range(0, count, CHUNK_SIZE):
             chunk = slice(begin, min(begin + CHUNK_SIZE, count))
             size = chunk.stop - chunk.start
-            flexion_deg, adduction, rotation = (
-                np.concatenate([angles[f"hip_{name}_{side}"][chunk] for side in sides])
-                for name in ("flexion", "adduction", "rotation")
-            )
-            flexion, adduction, rotation = np.radians(flexion_deg), np.radians(adduction), np.radians(rotation)
-            trig: tuple[FloatArray, ...] = (
-                np.cos(flexion),
-                np.sin(flexion),
-                np.cos(adduction),
-                np.sin(adduction),
-                np.cos(rotation),
-                np.sin(rotation),
-            )
-            cos_f, sin_f = trig[0], trig[1]
-            flexion_trig = [
-                (
-                    cos_f * math.cos(offset) - sin_f * math.sin(offset),
-                    sin_f * math.cos(offset) + cos_f * math.sin(offset),
-                )
-                if offset
-                else (cos_f, sin_f)
-                for offset in flexion_offsets
-            ]
+            degrees = np.empty((3, 2 * size))
+            for row, name in enumerate(names):
+                degrees[row, :size] = angles[f"hip_{name}_r"][chunk]
+                degrees[row, size:] = angles[f"hip_{name}_l"][chunk]
+            radians = np.radians(degrees)
+            if flexion_offset_rad:
+                radians[0] += flexion_offset_rad
+            cosines, sines = np.cos(radians), np.sin(radians)
+            trig = (cosines[0], sines[0], cosines[1], sines[1], cosines[2], sines[2])
             for kind, kind_sides in kinds.items():
                 if len(kind_sides) == 2:
                     part = slice(None)
                 else:
                     start = sides.index(kind_sides[0]) * size
                     part = slice(start, start + size)
-                values = self._kind_lengths(
-                    kind,
-                    tuple(item[part] for item in trig),
-                    flexion_deg[part],
-                    [(cos[part], sin[part]) for cos, sin in flexion_trig],
-                )
-                for offset_index, value in enumerate(values):
-                    for position, side in enumerate(kind_sides if len(kind_sides) == 1 else sides):
-                        target = result[f"{kind}_{side}"][offset_index]
-                        target[chunk] = value[position * size : (position + 1) * size]
-        return result
+                length, slope = self._kind_lengths(kind, [item[part] for item in trig], degrees[0, part], with_slopes)
+                for position, side in enumerate(kind_sides if len(kind_sides) == 1 else sides):
+                    values = slice(position * size, (position + 1) * size)
+                    lengths[f"{kind}_{side}"][chunk] = length[values]
+                    if slope is not None:
+                        slopes[f"{kind}_{side}"][chunk] = slope[values]
+        return lengths, slopes
 
     # ----- lengths and moment arms ------------------------------------------------------------------
     def lengths(self, postures: PostureInput, muscles: Sequence[str] = MUSCLES) -> dict[str, FloatArray]:
         """Musculotendon length (m) of each muscle, arrays of shape (n,)."""
-        for muscle in muscles:
-            split_muscle_name(muscle)
-        return {muscle: values[0] for muscle, values in self._evaluate(postures, muscles, (0.0,)).items()}
+        return self._evaluate(postures, muscles, with_slopes=False)[0]
 
     def moment_arms(self, postures: PostureInput, muscles: Sequence[str] = MUSCLES) -> dict[str, FloatArray]:
-        """Hip-flexion moment arm (m) of each muscle about its own hip, -dL/dθ by central difference."""
-        for muscle in muscles:
-            split_muscle_name(muscle)
-        step = MOMENT_ARM_STEP_RAD
-        evaluated = self._evaluate(postures, muscles, (step, -step))
-        return {muscle: -(ahead - behind) / (2.0 * step) for muscle, (ahead, behind) in evaluated.items()}
+        """Hip-flexion moment arm (m) of each muscle about its own hip: -dL/dθ, the tendon-excursion method,
+        with the derivative taken exactly (see `moment_arms_by_central_difference` for the difference)."""
+        return self.lengths_and_moment_arms(postures, muscles)[1]
 
     def lengths_and_moment_arms(
         self, postures: PostureInput, muscles: Sequence[str] = MUSCLES
     ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-        """Both at once: lengths (m) and hip-flexion moment arms (m) from the same two evaluations.
+        """Both at once: lengths (m) and hip-flexion moment arms (m), -dL/dθ, from one evaluation."""
+        lengths, slopes = self._evaluate(postures, muscles, with_slopes=True)
+        for slope in slopes.values():
+            np.negative(slope, out=slope)
+        return lengths, slopes
 
-        The length is the mean of the central difference's two evaluations, L(θ ± h): that differs from
-        L(θ) by L''(θ)·h²/2, under 1e-12 m for h = 1e-5 rad, and saves a third of the work.
-        """
-        for muscle in muscles:
-            split_muscle_name(muscle)
-        step = MOMENT_ARM_STEP_RAD
-        evaluated = self._evaluate(postures, muscles, (step, -step))
-        lengths = {muscle: 0.5 * (ahead + behind) for muscle, (ahead, behind) in evaluated.items()}
-        moment_arms = {muscle: -(ahead - behind) / (2.0 * step) for muscle, (ahead, behind) in evaluated.items()}
-        return lengths, moment_arms
+    def moment_arms_by_central_difference(
+        self, postures: PostureInput, muscles: Sequence[str] = MUSCLES, step: float = MOMENT_ARM_STEP_RAD
+    ) -> dict[str, FloatArray]:
+        """The tendon-excursion moment arm by central difference, -(L(θ + h) - L(θ - h)) / 2h: the reference
+        the exact derivative is tested against (conditional via points switched at θ itself)."""
+        ahead = self._evaluate(postures, muscles, with_slopes=False, flexion_offset_rad=step)[0]
+        behind = self._evaluate(postures, muscles, with_slopes=False, flexion_offset_rad=-step)[0]
+        return {muscle: -(ahead[muscle] - behind[muscle]) / (2.0 * step) for muscle in muscles}
 
     def normalised_fibre_lengths(self, lengths: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
         """Fibre length / optimal fibre length for a rigid tendon and constant-thickness pennation.

@@ -235,105 +235,128 @@ def wrapped_length(
     radius: float,
     quadrant: str = "-y",
     length: float = np.inf,
-    repeats: int = 1,
 ) -> FloatArray:
     """The same length as `wrap_segments(...).length` for a fixed start point a (plain floats), with the
-    fewest array operations: the inner loop of lengths and moment arms for thousands of postures.
+    fewest array operations. tests/body/test_wrap.py checks it against `wrap_segments`."""
+    return wrapped_length_and_slope(ax, ay, az, bx, by, bz, None, radius, quadrant, length)[0]
 
-    `repeats` > 1: the end points are that many stacked blocks of nearly the same postures (a moment arm's
-    θ + h and θ - h); which segments wrap, and which way round, is decided on the first block and used for
-    all, as a derivative must use one path. tests/body/test_wrap.py checks both against `wrap_segments`.
+
+def wrapped_length_and_slope(
+    ax: float,
+    ay: float,
+    az: float,
+    bx: FloatArray,
+    by: FloatArray,
+    bz: FloatArray,
+    velocity: tuple[FloatArray, FloatArray, FloatArray] | None,
+    radius: float,
+    quadrant: str = "-y",
+    length: float = np.inf,
+) -> tuple[FloatArray, FloatArray | None]:
+    """Length from a fixed start point a (plain floats) to the end points b, straight or over the cylinder
+    as `wrap_segments` decides, and, given the end points' velocity db/dθ, the length's derivative dL/dθ.
+
+    The derivative is exact, not a difference: moving b changes the length of the shortest path by the
+    component of the movement along the path's last piece, dL = t·db with t the unit vector from the second
+    tangent point (or from a, unwrapped) to b. Seen along the axis, t's across-axis part is
+    (|b - T2| b + s r perp(b)) / |b|² (s = +1 for a counter-clockwise wrap, -1 otherwise); unrolled, the
+    whole path is one straight line at the same slope, so t = (across · t_xy, dz) / L_wrapped.
+    The wrap decision is taken at the posture itself; it is the inner loop of every length and moment arm.
     """
     if quadrant not in QUADRANTS:
         raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
     axis, sign = QUADRANTS[quadrant]
     r_sq = radius * radius
-    block = bx.shape[0] // repeats
 
     def active(x: Any, y: Any) -> Any:
         value = y if axis == 1 else x
         return value < 0.0 if sign < 0 else value >= 0.0
 
-    def spread(mask: Any) -> Any:
-        # np.concatenate: the same as np.tile here, with a fraction of its call overhead.
-        return np.concatenate([mask] * repeats) if repeats > 1 else mask
-
     dx, dy, dz = bx - ax, by - ay, bz - az
     dxy_sq = dx * dx + dy * dy
     straight = np.sqrt(dxy_sq + dz * dz)
-    b_sq = bx * bx + by * by
+    straight_slope: FloatArray | None = None
+    if velocity is not None:
+        dbx, dby, dbz = velocity
+        straight_slope = (dx * dbx + dy * dby + dz * dbz) / straight
     a_sq = ax * ax + ay * ay
     if a_sq < r_sq:
-        return straight
+        return straight, straight_slope
+    b_sq = bx * bx + by * by
     with np.errstate(divide="ignore", invalid="ignore"):
-        # Decisions on the first block. The line's closest approach to the axis without dividing: its
-        # distance is |a × d| / |d| and the closest point is a + t d with t = -(a · d) / |d|², inside the
-        # segment for 0 < t < 1.
-        hx, hy, hd = dx[:block], dy[:block], dxy_sq[:block]
-        cross = ax * hy - ay * hx
-        minus_dot = -(ax * hx + ay * hy)
-        cuts_cylinder = (cross * cross < r_sq * hd) & (minus_dot > 0.0) & (minus_dot < hd)
+        # The line's closest approach to the axis without dividing: its distance is |a × d| / |d| and the
+        # closest point is a + t d with t = -(a · d) / |d|², inside the segment for 0 < t < 1.
+        cross = ax * dy - ay * dx
+        minus_dot = -(ax * dx + ay * dy)
+        cuts_cylinder = (cross * cross < r_sq * dxy_sq) & (minus_dot > 0.0) & (minus_dot < dxy_sq)
         # The closest point's coordinate on the quadrant's axis, times |d|² (> 0, so the sign is the same).
-        near_scaled = (ay * hd + minus_dot * hy) if axis == 1 else (ax * hd + minus_dot * hx)
+        near_scaled = (ay * dxy_sq + minus_dot * dy) if axis == 1 else (ax * dxy_sq + minus_dot * dx)
         near_active = active(near_scaled, near_scaled)
-        b_active = active(bx[:block], by[:block])
+        b_active = active(bx, by)
         if active(ax, ay):
             candidate = cuts_cylinder | (~b_active & ~near_active)
         else:
             candidate = np.where(b_active, cuts_cylinder | ~near_active, True)
-        candidate &= b_sq[:block] >= r_sq
+        candidate &= b_sq >= r_sq
 
-        # Tangent points (see _tangent_points): a's are numbers, b's arrays.
+        # Tangent points (see _tangent_points): a's are numbers, b's arrays. The second tangent point is
+        # T2 = along·b - s·across·perp(b), perp(b) = (-b_y, b_x), s = +1 counter-clockwise, -1 clockwise.
         a_far = math.sqrt(a_sq - r_sq)
         a_along, a_across = r_sq / a_sq, radius * a_far / a_sq
         a_plus = (a_along * ax - a_across * ay, a_along * ay + a_across * ax)
         a_minus = (a_along * ax + a_across * ay, a_along * ay - a_across * ax)
+        inverse_b_sq = 1.0 / b_sq
         b_far = np.sqrt(b_sq - r_sq)
-        b_along, b_across = r_sq / b_sq, radius * b_far / b_sq
-        b_along_x, b_along_y = b_along * bx, b_along * by
-        b_across_x, b_across_y = b_across * bx, b_across * by
-        b_plus = (b_along_x - b_across_y, b_along_y + b_across_x)
-        b_minus = (b_along_x + b_across_y, b_along_y - b_across_x)
+        b_along = r_sq * inverse_b_sq
+        b_across = (radius * inverse_b_sq) * b_far
         a_plus_on, a_minus_on = bool(active(*a_plus)), bool(active(*a_minus))
+        turn: Any
         if a_plus_on != a_minus_on:
             # Decided by the fixed point alone: one tangent pair for every posture.
-            first, second = (a_plus, b_minus) if a_plus_on else (a_minus, b_plus)
-            first_x, first_y = first
-            second_x, second_y = second
+            turn = 1.0 if a_plus_on else -1.0
+            first_x, first_y = a_plus if a_plus_on else a_minus
+            signed_across = b_across if a_plus_on else -b_across
         else:
-            plus_on = active(b_plus[0][:block], b_plus[1][:block])
+            plus_x = b_along * bx - b_across * by
+            plus_y = b_along * by + b_across * bx
+            plus_on = active(plus_x, plus_y)
             if a_plus_on:
-                counter_clockwise = spread(~plus_on)
+                counter_clockwise = ~plus_on
             else:
-                wider = (a_plus[0] * b_minus[0][:block] + a_plus[1] * b_minus[1][:block]) < (
-                    a_minus[0] * b_plus[0][:block] + a_minus[1] * b_plus[1][:block]
-                )
-                minus_on = active(b_minus[0][:block], b_minus[1][:block])
-                counter_clockwise = spread(~plus_on & (minus_on | wider))
+                minus_x = b_along * bx + b_across * by
+                minus_y = b_along * by - b_across * bx
+                wider = (a_plus[0] * minus_x + a_plus[1] * minus_y) < (a_minus[0] * plus_x + a_minus[1] * plus_y)
+                counter_clockwise = ~plus_on & (active(minus_x, minus_y) | wider)
             # Selections as blends (all values finite here): cheaper than np.where on float arrays.
+            turn = 2.0 * counter_clockwise - 1.0
             first_x = a_minus[0] + counter_clockwise * (a_plus[0] - a_minus[0])
             first_y = a_minus[1] + counter_clockwise * (a_plus[1] - a_minus[1])
-            second_x = b_plus[0] + counter_clockwise * (b_minus[0] - b_plus[0])
-            second_y = b_plus[1] + counter_clockwise * (b_minus[1] - b_plus[1])
-
-        def head(value: Any) -> Any:
-            return value[:block] if np.ndim(value) else value
+            signed_across = turn * b_across
+        second_x = b_along * bx + signed_across * by
+        second_y = b_along * by - signed_across * bx
 
         # The long way round when the tangent points face away from the segment (OpenSim's test).
-        sum_x, sum_y = head(first_x) + head(second_x), head(first_y) + head(second_y)
-        facing = sum_x * (sum_x - ax - bx[:block]) + sum_y * (sum_y - ay - by[:block])
+        sum_x, sum_y = first_x + second_x, first_y + second_y
+        facing = sum_x * (sum_x - ax - bx) + sum_y * (sum_y - ay - by)
         short_angle = np.abs(
             np.arctan2(first_x * second_y - first_y * second_x, first_x * second_x + first_y * second_y)
         )
-        arc = radius * (short_angle + spread(facing < 0.0) * (TWO_PI - 2.0 * short_angle))
+        arc = radius * np.where(facing < 0.0, TWO_PI - short_angle, short_angle)
         # Unrolled, the path a -> tangent -> helix -> tangent -> b is one straight line: across the axis it
         # covers a_far + arc + b_far, along the axis dz.
-        across = a_far + b_far + arc
+        across = (a_far + b_far) + arc
         over = np.sqrt(across * across + dz * dz)
         half_length = 0.5 * length
         if math.isfinite(half_length):
-            climb = dz[:block] / across[:block]
+            climb = dz / across
             first_height = az + climb * a_far
-            second_height = bz[:block] - climb * b_far[:block]
+            second_height = bz - climb * b_far
             candidate &= (np.abs(first_height) <= half_length) | (np.abs(second_height) <= half_length)
-    return np.where(spread(candidate), over, straight)
+        lengths = np.where(candidate, over, straight)
+        if velocity is None or straight_slope is None:
+            return lengths, None
+        along_b = bx * dbx + by * dby
+        round_b = bx * dby - by * dbx
+        across_slope = (b_far * along_b + (turn * radius) * round_b) * inverse_b_sq
+        wrapped_slope = (across * across_slope + dz * dbz) / over
+        return lengths, np.where(candidate, wrapped_slope, straight_slope)
