@@ -13,17 +13,18 @@ muscle at the same right-hip angles; the code uses that and mirrors the drawn pa
 
 from __future__ import annotations
 
+import importlib.util
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from psoascare.body.geometry import MIRROR_Z, FloatArray, hip_rotation_matrix
-from psoascare.body.muscle_data import MODEL_NAMES, ModelSpec, MuscleSpec, model_spec
+from psoascare.body.muscle_data import MODEL_NAMES, MUSCLE_KINDS, ModelSpec, MuscleSpec, model_spec
 from psoascare.body.postures import COORDINATES, Posture, check_angle, standing
-from psoascare.body.wrap import wrap_over_cylinder, wrapped_length_and_slope
+from psoascare.body.wrap import QUADRANTS, wrap_over_cylinder, wrapped_length_and_slope
 
 MUSCLES: tuple[str, ...] = ("psoas_r", "psoas_l", "iliacus_r", "iliacus_l")
 DEFAULT_MODEL = "rajagopal2016"
@@ -63,8 +64,11 @@ def angle_arrays(postures: PostureInput) -> dict[str, FloatArray]:
         shape = np.broadcast_shapes(*(array.shape for array in given.values())) if given else (1,)
         if len(shape) != 1:
             raise ValueError(f"angle arrays must be one-dimensional, got shape {shape}")
+        # The caller's arrays themselves where they have the shape (they are only read), no copies.
         return {
-            name: np.broadcast_to(given[name], shape).astype(float) if name in given else np.zeros(shape)
+            name: (given[name] if given[name].shape == shape else np.broadcast_to(given[name], shape))
+            if name in given
+            else np.zeros(shape)
             for name in COORDINATES
         }
     posture_list = list(postures)
@@ -73,10 +77,219 @@ def angle_arrays(postures: PostureInput) -> dict[str, FloatArray]:
     return {name: np.array([float(getattr(item, name)) for item in posture_list]) for name in COORDINATES}
 
 
+# ----- the compiled kernel ----------------------------------------------------------------------------
+# For large batches the same lengths and exact slopes are computed by one loop over postures, compiled
+# with numba when it is installed (imported only then: the CLI and single postures never load it). It
+# follows `BodyModel._kind_lengths` and `wrap.wrapped_length_and_slope` operation for operation;
+# tests/body/test_model.py checks it against them, and runs it uncompiled where numba is missing.
+# Below this many postures, or without numba, the numpy path runs: compiling (or loading the compiled
+# code from numba's cache) costs a fraction of a second once per process.
+COMPILED_MIN_POSTURES = 20_000
+
+# The path of every muscle as rows of numbers: what a term is, and its constants.
+_TYPE, _KIND, _CONDITION, _MODE, _POINT = range(5)
+_CONSTANT, _STRAIGHT, _WRAPPED = 0.0, 1.0, 2.0
+_ALWAYS, _WHILE_ACTIVE, _WHILE_INACTIVE = 0.0, 1.0, 2.0
+# _CONSTANT: [5] length. _STRAIGHT: [5] |p_femur|² + |w|², [6:9] w = h - q.
+# _WRAPPED: [5:14] M (cylinder <- pelvis, by rows), [14:17] M (h - c), [17:20] a, [20] radius, [21] axis,
+# [22] sign, [23] half length, [24] |a - T1| across, [25:29] a's + and - tangent points,
+# [29] a inside, [30] a active, [31] a+ on, [32] a- on.
+_TERM_WIDTH = 33
+
+
+def _path_kernel(
+    flexion_r: Any,
+    adduction_r: Any,
+    rotation_r: Any,
+    flexion_l: Any,
+    adduction_l: Any,
+    rotation_l: Any,
+    offset: float,
+    points: Any,
+    terms: Any,
+    conditions: Any,
+    wanted: Any,
+    with_slopes: bool,
+    lengths: Any,
+    slopes: Any,
+) -> None:  # pragma: no cover - runs compiled; tests run it as Python too
+    """lengths[side, kind, i] and slopes[side, kind, i] (side 0 right, 1 left; kinds as MUSCLE_KINDS) for
+    the hip angles in degrees, where wanted[side, kind]."""
+    count = flexion_r.shape[0]
+    point_count = points.shape[0]
+    term_count = terms.shape[0]
+    kind_count = wanted.shape[1]
+    turned = np.empty((point_count, 3))
+    active = np.empty(conditions.shape[0], dtype=np.bool_)
+    total = np.empty(kind_count)
+    total_slope = np.empty(kind_count)
+    to_radians = math.pi / 180.0
+    two_pi = 2.0 * math.pi
+    for side in range(2):
+        if not wanted[side].any():
+            continue
+        flexion = flexion_r if side == 0 else flexion_l
+        adduction = adduction_r if side == 0 else adduction_l
+        rotation = rotation_r if side == 0 else rotation_l
+        for i in range(count):
+            flexion_deg = flexion[i]
+            angle = flexion_deg * to_radians + offset
+            cos_f, sin_f = math.cos(angle), math.sin(angle)
+            angle = adduction[i] * to_radians
+            cos_a, sin_a = math.cos(angle), math.sin(angle)
+            angle = rotation[i] * to_radians
+            cos_r, sin_r = math.cos(angle), math.sin(angle)
+            for p in range(point_count):
+                px, py, pz = points[p, 0], points[p, 1], points[p, 2]
+                x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
+                y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
+                turned[p, 0] = cos_f * x1 - sin_f * y2
+                turned[p, 1] = sin_f * x1 + cos_f * y2
+                turned[p, 2] = z2
+            for c in range(conditions.shape[0]):
+                active[c] = (flexion_deg >= conditions[c, 0]) and (flexion_deg <= conditions[c, 1])
+            total[:] = 0.0
+            total_slope[:] = 0.0
+            for t in range(term_count):
+                kind = int(terms[t, _KIND])
+                if not wanted[side, kind]:
+                    continue
+                condition = int(terms[t, _CONDITION])
+                if condition >= 0:
+                    if terms[t, _MODE] == _WHILE_ACTIVE and not active[condition]:
+                        continue
+                    if terms[t, _MODE] == _WHILE_INACTIVE and active[condition]:
+                        continue
+                if terms[t, _TYPE] == _CONSTANT:
+                    total[kind] += terms[t, 5]
+                    continue
+                point = int(terms[t, _POINT])
+                rx, ry, rz = turned[point, 0], turned[point, 1], turned[point, 2]
+                if terms[t, _TYPE] == _STRAIGHT:
+                    wx, wy, wz = terms[t, 6], terms[t, 7], terms[t, 8]
+                    length = math.sqrt(terms[t, 5] + 2.0 * (rx * wx + ry * wy + rz * wz))
+                    total[kind] += length
+                    if with_slopes:
+                        total_slope[kind] += (wy * rx - wx * ry) / length
+                    continue
+                # The wrapped segment, as wrap.wrapped_length_and_slope for one posture.
+                bx = terms[t, 5] * rx + terms[t, 6] * ry + (terms[t, 7] * rz + terms[t, 14])
+                by = terms[t, 8] * rx + terms[t, 9] * ry + (terms[t, 10] * rz + terms[t, 15])
+                bz = terms[t, 11] * rx + terms[t, 12] * ry + (terms[t, 13] * rz + terms[t, 16])
+                dbx = terms[t, 6] * rx - terms[t, 5] * ry
+                dby = terms[t, 9] * rx - terms[t, 8] * ry
+                dbz = terms[t, 12] * rx - terms[t, 11] * ry
+                ax, ay, az = terms[t, 17], terms[t, 18], terms[t, 19]
+                radius, axis, sign, half_length = terms[t, 20], terms[t, 21], terms[t, 22], terms[t, 23]
+                r_sq = radius * radius
+                dx, dy, dz = bx - ax, by - ay, bz - az
+                dxy_sq = dx * dx + dy * dy
+                straight = math.sqrt(dxy_sq + dz * dz)
+                length = straight
+                slope = (dx * dbx + dy * dby + dz * dbz) / straight if with_slopes else 0.0
+                b_sq = bx * bx + by * by
+                if terms[t, 29] == 0.0 and b_sq >= r_sq:
+                    cross = ax * dy - ay * dx
+                    minus_dot = -(ax * dx + ay * dy)
+                    cuts_cylinder = (cross * cross < r_sq * dxy_sq) and (minus_dot > 0.0) and (minus_dot < dxy_sq)
+                    if axis == 1.0:
+                        near, b_value = ay * dxy_sq + minus_dot * dy, by
+                    else:
+                        near, b_value = ax * dxy_sq + minus_dot * dx, bx
+                    near_active = near < 0.0 if sign < 0.0 else near >= 0.0
+                    b_active = b_value < 0.0 if sign < 0.0 else b_value >= 0.0
+                    if terms[t, 30] != 0.0:
+                        candidate = cuts_cylinder or (not b_active and not near_active)
+                    else:
+                        candidate = (cuts_cylinder or not near_active) if b_active else True
+                    if candidate:
+                        a_far = terms[t, 24]
+                        inverse_b_sq = 1.0 / b_sq
+                        b_far = math.sqrt(b_sq - r_sq)
+                        b_along = r_sq * inverse_b_sq
+                        b_across = (radius * inverse_b_sq) * b_far
+                        a_plus_on, a_minus_on = terms[t, 31] != 0.0, terms[t, 32] != 0.0
+                        if a_plus_on != a_minus_on:
+                            counter_clockwise = a_plus_on
+                        else:
+                            plus_x = b_along * bx - b_across * by
+                            plus_y = b_along * by + b_across * bx
+                            plus_value = plus_y if axis == 1.0 else plus_x
+                            plus_on = plus_value < 0.0 if sign < 0.0 else plus_value >= 0.0
+                            if a_plus_on:
+                                counter_clockwise = not plus_on
+                            else:
+                                minus_x = b_along * bx + b_across * by
+                                minus_y = b_along * by - b_across * bx
+                                wider = (terms[t, 25] * minus_x + terms[t, 26] * minus_y) < (
+                                    terms[t, 27] * plus_x + terms[t, 28] * plus_y
+                                )
+                                minus_value = minus_y if axis == 1.0 else minus_x
+                                minus_on = minus_value < 0.0 if sign < 0.0 else minus_value >= 0.0
+                                counter_clockwise = (not plus_on) and (minus_on or wider)
+                        if counter_clockwise:
+                            turn, first_x, first_y = 1.0, terms[t, 25], terms[t, 26]
+                        else:
+                            turn, first_x, first_y = -1.0, terms[t, 27], terms[t, 28]
+                        signed_across = turn * b_across
+                        second_x = b_along * bx + signed_across * by
+                        second_y = b_along * by - signed_across * bx
+                        sum_x, sum_y = first_x + second_x, first_y + second_y
+                        facing = sum_x * (sum_x - ax - bx) + sum_y * (sum_y - ay - by)
+                        short_angle = abs(
+                            math.atan2(first_x * second_y - first_y * second_x, first_x * second_x + first_y * second_y)
+                        )
+                        arc = radius * (two_pi - short_angle if facing < 0.0 else short_angle)
+                        across = (a_far + b_far) + arc
+                        over = math.sqrt(across * across + dz * dz)
+                        if half_length < math.inf:
+                            climb = dz / across
+                            first_height = az + climb * a_far
+                            second_height = bz - climb * b_far
+                            candidate = abs(first_height) <= half_length or abs(second_height) <= half_length
+                        if candidate:
+                            length = over
+                            if with_slopes:
+                                along_b = bx * dbx + by * dby
+                                round_b = bx * dby - by * dbx
+                                across_slope = (b_far * along_b + (turn * radius) * round_b) * inverse_b_sq
+                                slope = (across * across_slope + dz * dbz) / over
+                total[kind] += length
+                total_slope[kind] += slope
+            for kind in range(kind_count):
+                lengths[side, kind, i] = total[kind]
+                if with_slopes:
+                    slopes[side, kind, i] = total_slope[kind]
+
+
+_compiled_kernel: Callable[..., None] | None = None
+
+
+def numba_available() -> bool:
+    """Whether numba is installed (without importing it)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def compiled_path_kernel() -> Callable[..., None]:
+    """`_path_kernel` compiled by numba (imported here, the first time; numba caches the machine code)."""
+    global _compiled_kernel
+    if _compiled_kernel is None:
+        import numba
+
+        _compiled_kernel = numba.njit(cache=True, nogil=True, error_model="numpy")(_path_kernel)
+    return _compiled_kernel
+
+
 class BodyModel:
     """Psoas and iliacus paths of one OpenSim model ("rajagopal2016" or "gait2392")."""
 
-    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, compiled: bool | None = None) -> None:
+        """`compiled`: True computes every batch with the numba kernel (numba must be installed), False
+        always with numpy; None (the default) uses the kernel for batches of COMPILED_MIN_POSTURES or more
+        when numba is installed. Both give the same numbers (to rounding, ~1e-15 m)."""
+        if compiled and not numba_available():
+            raise RuntimeError("compiled=True needs numba (pip install numba)")
+        self.compiled = compiled
         if name not in MODEL_NAMES:
             raise ValueError(f"unknown model {name!r}; known models: {', '.join(MODEL_NAMES)}")
         self.name = name
@@ -89,6 +302,7 @@ class BodyModel:
             if spec.wrap is not None
         }
         self._standing_lengths: dict[str, float] | None = None
+        self._tables: tuple[FloatArray, FloatArray, FloatArray] | None = None
 
     def __repr__(self) -> str:
         return f"BodyModel({self.name!r})"
@@ -243,6 +457,11 @@ class BodyModel:
             split_muscle_name(muscle)
         angles = angle_arrays(postures)
         count = next(iter(angles.values())).shape[0]
+        compiled = self.compiled
+        if compiled is None:
+            compiled = count >= COMPILED_MIN_POSTURES and numba_available()
+        if compiled:
+            return self._evaluate_compiled(angles, muscles, with_slopes, flexion_offset_rad)
         lengths: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles}
         slopes: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles} if with_slopes else {}
         kinds: dict[str, list[str]] = {}
@@ -279,6 +498,134 @@ class BodyModel:
                     if slope is not None:
                         slopes[f"{kind}_{side}"][chunk] = slope[values]
         return lengths, slopes
+
+    def _evaluate_compiled(
+        self,
+        angles: Mapping[str, FloatArray],
+        muscles: Sequence[str],
+        with_slopes: bool,
+        flexion_offset_rad: float,
+        kernel: Callable[..., None] | None = None,
+    ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+        """`_evaluate` by the path kernel (compiled unless `kernel` is given: the tests pass the Python one)."""
+        points, terms, conditions = self._kernel_tables()
+        sides = ("r", "l")
+        wanted = np.zeros((2, len(MUSCLE_KINDS)), dtype=bool)
+        for muscle in muscles:
+            kind, side = split_muscle_name(muscle)
+            wanted[sides.index(side), MUSCLE_KINDS.index(kind)] = True
+        columns = [
+            np.ascontiguousarray(angles[f"hip_{name}_{side}"], dtype=np.float64)
+            for side in sides
+            for name in ("flexion", "adduction", "rotation")
+        ]
+        count = columns[0].shape[0]
+        lengths = np.empty((2, len(MUSCLE_KINDS), count))
+        slopes = np.empty((2, len(MUSCLE_KINDS), count if with_slopes else 0))
+        run = kernel if kernel is not None else compiled_path_kernel()
+        run(
+            *columns,
+            float(flexion_offset_rad),
+            points,
+            terms,
+            conditions,
+            wanted,
+            with_slopes,
+            lengths,
+            slopes,
+        )
+        places = {
+            muscle: (sides.index(muscle[-1]), MUSCLE_KINDS.index(split_muscle_name(muscle)[0])) for muscle in muscles
+        }
+        return (
+            {muscle: lengths[place] for muscle, place in places.items()},
+            {muscle: slopes[place] for muscle, place in places.items()} if with_slopes else {},
+        )
+
+    def _kernel_tables(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """The muscles' paths as the kernel reads them: femur points (p, 3), terms (t, _TERM_WIDTH) and
+        conditional via point ranges (c, 2); the same segments, in the same order, as `_kind_lengths`."""
+        if self._tables is not None:
+            return self._tables
+        hip = self._hip_centre_r
+        points: list[tuple[float, float, float]] = []
+        terms: list[list[float]] = []
+        conditions: list[tuple[float, float]] = []
+        for kind in MUSCLE_KINDS:
+            muscle = self.spec.muscles[kind]
+
+            def add(first: int, second: int, condition: int, mode: float, kind: str = kind) -> None:
+                muscle = self.spec.muscles[kind]
+                start, end = muscle.points[first], muscle.points[second]
+                row = [0.0] * _TERM_WIDTH
+                row[_KIND], row[_CONDITION], row[_MODE] = float(MUSCLE_KINDS.index(kind)), float(condition), mode
+                terms.append(row)
+                if start.frame == end.frame:
+                    row[_TYPE], row[5] = _CONSTANT, math.dist(start.location, end.location)
+                    return
+                pelvis_point, femur_point = (start, end) if start.frame == "pelvis" else (end, start)
+                row[_POINT] = float(len(points))
+                points.append(femur_point.location)
+                wrap = muscle.wrap
+                if wrap is not None and (first + 1, second + 1) == wrap.between_points:
+                    row[_TYPE] = _WRAPPED
+                    row[5:33] = self._wrap_constants(kind, start.location)
+                    return
+                wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
+                row[_TYPE] = _STRAIGHT
+                row[5] = sum(value * value for value in femur_point.location) + (wx * wx + wy * wy + wz * wz)
+                row[6:9] = [wx, wy, wz]
+
+            index = 1
+            while index < len(muscle.points):
+                point = muscle.points[index]
+                if point.active_hip_flexion_deg is None:
+                    add(index - 1, index, -1, _ALWAYS)
+                    index += 1
+                else:
+                    condition = len(conditions)
+                    conditions.append(point.active_hip_flexion_deg)
+                    add(index - 1, index, condition, _WHILE_ACTIVE)
+                    add(index, index + 1, condition, _WHILE_ACTIVE)
+                    add(index - 1, index + 1, condition, _WHILE_INACTIVE)
+                    index += 2
+        self._tables = (
+            np.array(points, dtype=float).reshape(-1, 3),
+            np.array(terms, dtype=float).reshape(-1, _TERM_WIDTH),
+            np.array(conditions, dtype=float).reshape(-1, 2),
+        )
+        return self._tables
+
+    def _wrap_constants(self, kind: str, start: tuple[float, float, float]) -> list[float]:
+        """Columns 5..32 of a wrapped term (see _TERM_WIDTH): as `_wrapped_segment` and
+        `wrapped_length_and_slope` compute them."""
+        wrap = self.spec.muscles[kind].wrap
+        assert wrap is not None
+        rotation, centre = self._wrap_frames[kind]
+        offset = [start[axis] - centre[axis] for axis in range(3)]
+        ax, ay, az = (sum(rotation[row][axis] * offset[row] for row in range(3)) for axis in range(3))
+        hip_offset = [self._hip_centre_r[axis] - centre[axis] for axis in range(3)]
+        rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]
+        shift = [sum(m[row] * hip_offset[row] for row in range(3)) for m in rows]
+        axis, sign = QUADRANTS[wrap.quadrant]
+        radius = wrap.radius
+        r_sq = radius * radius
+        a_sq = ax * ax + ay * ay
+
+        def active(x: float, y: float) -> bool:
+            value = y if axis == 1 else x
+            return value < 0.0 if sign < 0 else value >= 0.0
+
+        inside = a_sq < r_sq
+        a_far = 0.0 if inside else math.sqrt(a_sq - r_sq)
+        a_along, a_across = r_sq / a_sq, radius * a_far / a_sq
+        a_plus = (a_along * ax - a_across * ay, a_along * ay + a_across * ax)
+        a_minus = (a_along * ax + a_across * ay, a_along * ay - a_across * ax)
+        return [
+            *rows[0], *rows[1], *rows[2], *shift, ax, ay, az, radius, float(axis), float(sign), 0.5 * wrap.length,
+            a_far, *a_plus, *a_minus, float(inside), float(active(ax, ay)), float(active(*a_plus)),
+            float(active(*a_minus)),
+        ]  # fmt: skip
 
     # ----- lengths and moment arms ------------------------------------------------------------------
     def lengths(self, postures: PostureInput, muscles: Sequence[str] = MUSCLES) -> dict[str, FloatArray]:
