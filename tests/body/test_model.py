@@ -156,3 +156,84 @@ def test_it_rejects_a_muscle_file_with_a_bad_field(tmp_path: Path) -> None:
     broken.write_text(text.replace("tendon_slack_length = 0.160", "tendon_slack_length = -1"), encoding="utf-8")
     with pytest.raises(ModelDataError, match=r"gait2392.*tendon_slack_length"):
         load_model_specs(broken)
+
+
+def random_angles(count: int, seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    angles: dict[str, np.ndarray] = {}
+    for side in ("r", "l"):
+        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
+        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
+        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
+    return angles
+
+
+@pytest.mark.parametrize("model_name", MODELS)
+def test_it_gives_exact_moment_arms_that_agree_with_the_central_difference(model_name: str) -> None:
+    # The moment arm is -dL/dθ taken exactly; the tendon-excursion method by central difference is the
+    # reference. Over random postures (wrap switching on and off, the via point in and out) they agree far
+    # inside 0.01 mm.
+    model = BodyModel(model_name, compiled=False)
+    angles = random_angles(4000, seed=21)
+    lengths, moment_arms = model.lengths_and_moment_arms(angles)
+    reference = model.moment_arms_by_central_difference(angles)
+    plain_lengths = model.lengths(angles)
+    for muscle in MUSCLES:
+        assert np.max(np.abs(moment_arms[muscle] - reference[muscle])) < 1e-5, muscle
+        assert np.median(np.abs(moment_arms[muscle] - reference[muscle])) < 1e-9, muscle
+        np.testing.assert_array_equal(lengths[muscle], plain_lengths[muscle])
+
+
+@pytest.mark.parametrize("model_name", MODELS)
+def test_it_computes_the_same_in_the_path_kernel_as_in_numpy(model_name: str) -> None:
+    # The kernel that numba compiles, run here as plain Python (numba or not): the same numbers.
+    from psoascare.body.model import _path_kernel
+
+    model = BodyModel(model_name, compiled=False)
+    angles = random_angles(400, seed=22)
+    lengths, moment_arms = model.lengths_and_moment_arms(angles)
+    kernel_lengths, kernel_slopes = model._evaluate_compiled(angles, MUSCLES, True, 0.0, kernel=_path_kernel)
+    for muscle in MUSCLES:
+        np.testing.assert_allclose(kernel_lengths[muscle], lengths[muscle], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(-kernel_slopes[muscle], moment_arms[muscle], rtol=0, atol=1e-14)
+    only_some, _ = model._evaluate_compiled(angles, ("iliacus_l",), False, 0.0, kernel=_path_kernel)
+    assert list(only_some) == ["iliacus_l"]
+    np.testing.assert_allclose(only_some["iliacus_l"], lengths["iliacus_l"], rtol=0, atol=1e-14)
+
+
+@pytest.mark.parametrize("model_name", MODELS)
+def test_it_computes_the_same_with_the_compiled_kernel(model_name: str) -> None:
+    pytest.importorskip("numba")
+    from psoascare.body.model import COMPILED_MIN_POSTURES
+
+    angles = random_angles(COMPILED_MIN_POSTURES, seed=23)
+    numpy_lengths, numpy_moment_arms = BodyModel(model_name, compiled=False).lengths_and_moment_arms(angles)
+    # The default uses the compiled kernel for a batch this large.
+    lengths, moment_arms = BodyModel(model_name).lengths_and_moment_arms(angles)
+    compiled = BodyModel(model_name, compiled=True)
+    single, _ = compiled.lengths_and_moment_arms({name: values[:1] for name, values in angles.items()})
+    reference_arms = compiled.moment_arms_by_central_difference({name: values[:500] for name, values in angles.items()})
+    for muscle in MUSCLES:
+        np.testing.assert_allclose(lengths[muscle], numpy_lengths[muscle], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(moment_arms[muscle], numpy_moment_arms[muscle], rtol=0, atol=1e-14)
+        assert single[muscle][0] == pytest.approx(numpy_lengths[muscle][0], abs=1e-15)
+        assert np.max(np.abs(moment_arms[muscle][:500] - reference_arms[muscle])) < 1e-5
+    assert set(compiled.lengths(angles, muscles=("psoas_r",))) == {"psoas_r"}
+
+
+def test_it_leaves_numba_unloaded_for_small_batches() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from psoascare.body.model import BodyModel\n"
+        "from psoascare.body.postures import get_posture\n"
+        "model = BodyModel('rajagopal2016')\n"
+        "model.report(get_posture('sitting-90-90'))\n"
+        "model.lengths_and_moment_arms({'hip_flexion_r': np.linspace(-30, 120, 1000)})\n"
+        "print('numba' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

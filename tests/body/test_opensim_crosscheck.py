@@ -41,13 +41,17 @@ def opensim_models() -> dict[str, OpenSimPsoasModel]:
     return {name: build_opensim_model(name) for name in MODELS}
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
 @pytest.mark.parametrize("model_name", MODELS)
 def test_it_matches_opensim_lengths_and_moment_arms_at_random_postures(
-    model_name: str, opensim_models: dict[str, OpenSimPsoasModel], artifacts_dir: Path
+    model_name: str, compiled: bool, opensim_models: dict[str, OpenSimPsoasModel], artifacts_dir: Path
 ) -> None:
+    if compiled:
+        pytest.importorskip("numba")
     angles = random_postures(POSTURE_COUNT, seed=2392 if model_name == "gait2392" else 2016)
     reference_lengths, reference_moment_arms, _ = opensim_models[model_name].evaluate(angles)
-    ours = BodyModel(model_name)
+    # Moment arms: the exact -dL/dθ (the numpy path and the compiled kernel for large batches).
+    ours = BodyModel(model_name, compiled=compiled)
     lengths = ours.lengths(angles)
     moment_arms = ours.moment_arms(angles)
     worst: dict[str, dict[str, float]] = {}
@@ -58,7 +62,8 @@ def test_it_matches_opensim_lengths_and_moment_arms_at_random_postures(
         # The paths must actually change over these postures, or the comparison would prove little.
         assert np.ptp(reference_lengths[muscle]) > 0.03
     print(f"\n{model_name}: worst differences from OpenSim over {POSTURE_COUNT} postures: {worst}")
-    (artifacts_dir / f"body_opensim_crosscheck_{model_name}.json").write_text(json.dumps(worst, indent=2))
+    suffix = "_compiled" if compiled else ""
+    (artifacts_dir / f"body_opensim_crosscheck_{model_name}{suffix}.json").write_text(json.dumps(worst, indent=2))
     for muscle, errors in worst.items():
         assert errors["length_mm"] <= LENGTH_TOLERANCE_MM, (muscle, errors)
         assert errors["moment_arm_mm"] <= MOMENT_ARM_TOLERANCE_MM, (muscle, errors)

@@ -103,18 +103,31 @@ def test_it_gives_the_same_length_on_the_fast_path_for_a_fixed_start_point() -> 
     assert wrapped_somewhere > 1000
 
 
-def test_it_decides_the_wrap_once_for_stacked_nearby_end_points() -> None:
-    from psoascare.body.wrap import wrap_segments, wrapped_length
+def test_it_gives_the_exact_slope_of_the_wrapped_length() -> None:
+    from psoascare.body.wrap import wrap_segments, wrapped_length_and_slope
 
     rng = np.random.default_rng(10)
     count = 3000
     end = np.stack(
         [rng.uniform(-0.2, 0.2, count), rng.uniform(-0.12, 0.12, count), rng.uniform(-0.08, 0.08, count)], axis=1
     )
-    nudged = end + 1e-9
-    stacked = np.concatenate([end, nudged])
-    for start in ([0.09, -0.02, 0.01], [-0.07, -0.04, 0.0], [0.02, -0.08, 0.03]):
-        fast = wrapped_length(*start, stacked[:, 0], stacked[:, 1], stacked[:, 2], RADIUS, "-y", 0.12, repeats=2)
-        for half, points in ((fast[:count], end), (fast[count:], nudged)):
-            slow = wrap_segments(*start, points[:, 0], points[:, 1], points[:, 2], RADIUS, "-y", 0.12).length
-            np.testing.assert_allclose(half, slow, rtol=0, atol=1e-12)
+    velocity = rng.normal(size=(count, 3))
+    step = 1e-6
+    checked = 0
+    for start in ([0.09, -0.02, 0.01], [0.05, 0.06, -0.02], [-0.07, -0.04, 0.0], [0.02, -0.08, 0.03]):
+        lengths, slopes = wrapped_length_and_slope(
+            *start, end[:, 0], end[:, 1], end[:, 2], tuple(velocity.T), RADIUS, "-y", 0.12
+        )
+        assert slopes is not None
+        here = wrap_segments(*start, end[:, 0], end[:, 1], end[:, 2], RADIUS, "-y", 0.12)
+        np.testing.assert_allclose(lengths, here.length, rtol=0, atol=1e-12)
+        ahead_points, behind_points = end + step * velocity, end - step * velocity
+        ahead = wrap_segments(*start, *ahead_points.T, RADIUS, "-y", 0.12)
+        behind = wrap_segments(*start, *behind_points.T, RADIUS, "-y", 0.12)
+        # Where the path is the same kind on both sides (no wrap switching on or off within the step),
+        # the exact slope is the central difference's.
+        same = (ahead.wrapped == here.wrapped) & (behind.wrapped == here.wrapped)
+        difference = (ahead.length - behind.length) / (2 * step)
+        np.testing.assert_allclose(slopes[same], difference[same], rtol=0, atol=1e-7)
+        checked += int((same & here.wrapped).sum())
+    assert checked > 1000
