@@ -293,3 +293,27 @@ def test_a_person_at_the_terminal_can_ask_for_status_take_a_break_and_quit(tmp_p
         os.close(controller)
     outbox = (tmp_path / "outbox.jsonl").read_text()
     assert '"break_taken"' in outbox and '"sitting_bout"' in outbox
+
+
+def test_a_second_timer_on_the_same_data_directory_refuses_to_start(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    command = [
+        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
+        "--data-dir", str(tmp_path), "--server", "http://127.0.0.1:9", "--token", "test-token",
+    ]  # fmt: skip
+    first = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        assert first.stdout is not None
+        for line in first.stdout:
+            if b"journal:" in line:
+                break
+        second = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert f"a desk timer is already running for {tmp_path} (pid {first.pid})" in second.stderr
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        first.wait(timeout=60)
+    assert first.returncode == 0

@@ -47,6 +47,7 @@ from psoascare.desk.records import DeskEvent
 from psoascare.desk.spool import SPOOL_NAME, Spool
 
 CONFIG_VARIABLE = "PSOASCARE_DESK_CONFIG"
+LOCK_NAME = "desk-timer.lock"
 DELIVERY_TIMEOUT_SECONDS = 120
 
 
@@ -261,11 +262,41 @@ def _deliverer(config: DeskConfig, out: Callable[[str], None]) -> Callable[[bool
     return deliver
 
 
+def _hold_single_instance_lock(data_dir: Path) -> Any:
+    """One timer per data directory: a second one would count the same sitting twice.
+
+    Returns the open lock file (kept open for the life of the process), or None when another timer holds
+    it. Windows has no flock; there the check is skipped.
+    """
+    if sys.platform == "win32":
+        return True
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held open until the process ends
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        print(f"a desk timer is already running for {data_dir} (pid {holder or 'unknown'})", file=sys.stderr)
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
 def main(clock: Clock | None = None) -> int:
     from psoascare.desk.activity.factory import choose_activity_source
     from psoascare.desk.notify.factory import choose_notifier
 
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
+    lock = _hold_single_instance_lock(Path(config.data_dir or "."))
+    if lock is None:
+        return 1
     signal.signal(signal.SIGTERM, _raise_stop)
     out = sys.stdout
     # Typed answers need select() on the terminal, which Windows does not offer for consoles.
