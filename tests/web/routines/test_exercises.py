@@ -17,7 +17,11 @@ class ExerciseCardsTestCase(BaseTestCase):
         hang = default_library().get("bed-edge-hang")
         response = self.client.get("/routines/exercises/bed-edge-hang/")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, '<img src="/figures/bed-edge-hang-side.png"')
+        # The picture and its caption come from the body model in the exercise's posture.
+        self.assertContains(response, 'id="figure-bed-edge-hang-side"')
+        self.assertRegex(
+            response.content.decode(), r"Bed-edge hang \(Thomas position\): psoas [+−]\d+ % right, [+−]\d+ % left"
+        )
         self.assertContains(response, "2 × 30 s each side")
         for text in (*hang.steps, *hang.cautions):
             self.assertContains(response, text.replace("'", "&#x27;"))

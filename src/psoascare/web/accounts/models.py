@@ -11,6 +11,8 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
+from psoascare.web.fields import WebURLField
+
 
 class Role(models.TextChoices):
     THERAPIST = "therapist", "Therapist"
@@ -23,7 +25,7 @@ class Profile(models.Model):
     therapist = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="client_profiles"
     )
-    video_call_url = models.URLField(blank=True, help_text="Therapists: the link clients use for video calls.")
+    video_call_url = WebURLField(blank=True, help_text="Therapists: the link clients use for video calls.")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.security import HttpBearer, django_auth
 
 from psoascare.desk.records import DeskEvent as DeskEventRecord
@@ -70,7 +70,7 @@ def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
     day = payload.day or timezone.localdate()
     if day > timezone.localdate():
         raise InputError("day cannot be in the future")
-    return 201, PainRecord.record(client, day, payload.score, payload.note)
+    return Status(201, PainRecord.record(client, day, payload.score, payload.note))
 
 
 @api.get("/journal/sessions", response=list[schemas.SessionOut], tags=["journal"])
@@ -86,7 +86,7 @@ def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     except RecordError as exc:
         raise InputError(str(exc)) from None
     session = StretchSession.objects.create_from_record(client, record, source="api")
-    return 201, {"id": session.pk}
+    return Status(201, {"id": session.pk})
 
 
 @api.get("/journal/desk-events", response=list[schemas.DeskEventOut], tags=["journal"])
@@ -106,7 +106,7 @@ def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any
         event = DeskEventRecord.from_dict(payload.dict())
     except InvalidDeskEvent as exc:
         raise InputError(str(exc)) from None
-    return 201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk}
+    return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
 
 
 @api.get("/programme", response=schemas.ProgrammeOut, tags=["programme"])
@@ -136,10 +136,10 @@ def list_tokens(request: HttpRequest) -> Any:
 def create_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
     assert isinstance(request.user, User)
     token, secret = ApiToken.issue(request.user, payload.name.strip() or "token")
-    return 201, {**schemas.TokenOut.from_orm(token).dict(), "token": secret}
+    return Status(201, {**schemas.TokenOut.from_orm(token).dict(), "token": secret})
 
 
 @api.delete("/tokens/{token_id}", response={204: None}, auth=django_auth, tags=["tokens"])
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).revoke()
-    return 204, None
+    return Status(204, None)

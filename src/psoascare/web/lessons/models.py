@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from psoascare.web.fields import WebURLField
 from psoascare.web.lessons.video import Embed, embed_for
 
 
@@ -18,7 +19,7 @@ class Resource(models.Model):
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    url = WebURLField(max_length=500)
     note = models.TextField("Therapist's note", blank=True, max_length=2000)
     public = models.BooleanField(default=False, help_text="Show on the public lesson page too.")
     shared_with_all = models.BooleanField(default=True, help_text="Share with all my clients.")

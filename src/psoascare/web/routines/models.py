@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.utils import timezone
 
+from psoascare.web.fields import WebURLField
+
 # Only web links: a javascript: or data: URL in an <img> or <a> would be a way to run code in a client's page.
 web_url = URLValidator(schemes=["http", "https"])
 
@@ -27,8 +29,8 @@ class CustomExercise(models.Model):
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="custom_exercises")
     title = models.CharField(max_length=120)
     steps = models.TextField(help_text="One instruction per line.")
-    photo_url = models.URLField(blank=True, validators=[web_url])
-    video_url = models.URLField(blank=True, validators=[web_url])
+    photo_url = WebURLField(blank=True, validators=[web_url])
+    video_url = WebURLField(blank=True, validators=[web_url])
     hold_seconds = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(5), MaxValueValidator(300)]
     )
