@@ -4,8 +4,8 @@ import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis.extra.django import TestCase as HypothesisTestCase
 from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from psoascare.web.api.models import ApiToken
 from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession
