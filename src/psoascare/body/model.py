@@ -33,7 +33,7 @@ DEFAULT_MODEL = "rajagopal2016"
 # rounding (lengths ~0.2 m in float64).
 MOMENT_ARM_STEP_RAD = 1e-5
 # Postures per block of work: small enough for the working arrays to stay in cache.
-CHUNK_SIZE = 1024
+CHUNK_SIZE = 2048
 # Spacing of the drawn points along a wrap arc (OpenSim draws one every 2 mm too).
 WRAP_ARC_SPACING_M = 0.002
 
