@@ -237,3 +237,19 @@ def test_it_leaves_numba_unloaded_for_small_batches() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_it_falls_back_to_numpy_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
+    import psoascare.body.model as model_module
+
+    monkeypatch.setattr(model_module, "numba_available", lambda: False)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the kernel must not run without numba")
+
+    monkeypatch.setattr(BodyModel, "_evaluate_compiled", refuse)
+    angles = random_angles(model_module.COMPILED_MIN_POSTURES, seed=24)
+    lengths, moment_arms = BodyModel("gait2392").lengths_and_moment_arms(angles)
+    assert all(np.all(np.isfinite(values)) for values in (*lengths.values(), *moment_arms.values()))
+    with pytest.raises(RuntimeError, match="needs numba"):
+        BodyModel("gait2392", compiled=True)

@@ -3,8 +3,10 @@
 Everything is computed in the pelvis frame (OpenSim: x anterior, y up, z right; metres). A femur point p
 sits at hip_centre + R(hip angles) p. A muscle's musculotendon length is the length of its path: straight
 segments between its active path points, and over a wrap cylinder where the model has one. The hip-flexion
-moment arm is found by the tendon-excursion method, r = -dL/dθ (central difference), which is what
-OpenSim's moment arm equals for these paths.
+moment arm is found by the tendon-excursion method, r = -dL/dθ, which is what OpenSim's moment arm equals
+for these paths; the derivative is taken exactly, segment by segment (`moment_arms_by_central_difference`
+keeps the central difference as the reference). Batches are computed with numpy, vectorised over postures,
+or for large batches by one compiled loop (numba, when installed) that does the same operations.
 
 The left side is the mirror image of the right (z -> -z, with the left hip's adduction and rotation axes
 reversed as in the OpenSim models), so a left muscle at some left-hip angles is exactly as long as the right
@@ -280,6 +282,22 @@ def compiled_path_kernel() -> Callable[..., None]:
     return _compiled_kernel
 
 
+_numba_unusable = False
+
+
+def _kernel_if_available() -> Callable[..., None] | None:
+    """The compiled kernel, or None where numba is missing or cannot be imported (e.g. built for another
+    numpy): then the numpy path runs."""
+    global _numba_unusable
+    if _numba_unusable or not numba_available():
+        return None
+    try:
+        return compiled_path_kernel()
+    except ImportError:
+        _numba_unusable = True
+        return None
+
+
 class BodyModel:
     """Psoas and iliacus paths of one OpenSim model ("rajagopal2016" or "gait2392")."""
 
@@ -457,11 +475,13 @@ class BodyModel:
             split_muscle_name(muscle)
         angles = angle_arrays(postures)
         count = next(iter(angles.values())).shape[0]
-        compiled = self.compiled
-        if compiled is None:
-            compiled = count >= COMPILED_MIN_POSTURES and numba_available()
-        if compiled:
-            return self._evaluate_compiled(angles, muscles, with_slopes, flexion_offset_rad)
+        kernel: Callable[..., None] | None = None
+        if self.compiled is None:
+            kernel = _kernel_if_available() if count >= COMPILED_MIN_POSTURES else None
+        elif self.compiled:
+            kernel = compiled_path_kernel()
+        if kernel is not None:
+            return self._evaluate_compiled(angles, muscles, with_slopes, flexion_offset_rad, kernel)
         lengths: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles}
         slopes: dict[str, FloatArray] = {muscle: np.empty(count) for muscle in muscles} if with_slopes else {}
         kinds: dict[str, list[str]] = {}
@@ -507,7 +527,7 @@ class BodyModel:
         flexion_offset_rad: float,
         kernel: Callable[..., None] | None = None,
     ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
-        """`_evaluate` by the path kernel (compiled unless `kernel` is given: the tests pass the Python one)."""
+        """`_evaluate` by the path kernel: compiled, or as given (the tests pass the plain Python one)."""
         points, terms, conditions = self._kernel_tables()
         sides = ("r", "l")
         wanted = np.zeros((2, len(MUSCLE_KINDS)), dtype=bool)
