@@ -93,3 +93,50 @@ class PainTestCase(BaseTestCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertContains(response, message, status_code=400)
         self.assertFalse(PainRecord.objects.exists())
+
+
+class GuidedSessionCreditTestCase(BaseTestCase):
+    def _record(self, hour: int, minute: int, skipped_right: bool = False) -> None:
+        from datetime import datetime, timedelta
+
+        from psoascare.routines.records import SessionRecord
+        from psoascare.web.journal.models import StretchSession
+
+        start = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time())) + timedelta(
+            hours=hour, minutes=minute
+        )
+        steps = [
+            {
+                "exercise": "bed-edge-hang",
+                "side": side,
+                "rep": 1,
+                "kind": "hold",
+                "planned_seconds": 30.0,
+                "done_seconds": 0.0 if (side == "right" and skipped_right) else 30.0,
+                "skipped": side == "right" and skipped_right,
+            }
+            for side in ("left", "right")
+        ]
+        record = SessionRecord.from_dict(
+            {
+                "routine_slug": "bed-edge",
+                "title": "Bed-edge",
+                "mode": "home",
+                "protocol": None,
+                "started_at": start.isoformat(),
+                "ended_at": (start + timedelta(minutes=2)).isoformat(),
+                "completed": True,
+                "steps": steps,
+            }
+        )
+        StretchSession.objects.create_from_record(self.client_a, record, source="web")
+
+    def test_it_ticks_the_nearest_slot_for_the_sides_done(self) -> None:
+        self._record(20, 50)
+        keys = set(CompletedItem.objects.values_list("item_key", flat=True))
+        self.assertEqual(keys, {"bed-edge-hang:left:2130", "bed-edge-hang:right:2130"})
+
+    def test_it_does_not_tick_a_skipped_side(self) -> None:
+        self._record(7, 10, skipped_right=True)
+        keys = set(CompletedItem.objects.values_list("item_key", flat=True))
+        self.assertEqual(keys, {"bed-edge-hang:left:0730"})

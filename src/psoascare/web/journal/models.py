@@ -61,7 +61,10 @@ class CompletedItem(models.Model):
 
 class StretchSessionManager(models.Manager["StretchSession"]):
     def create_from_record(self, client: User, record: SessionRecord, source: str) -> StretchSession:
-        return self.create(
+        """Store the session, and tick the Today items it covered."""
+        from psoascare.web.journal.today import credit_session
+
+        session = self.create(
             client=client,
             routine_slug=record.routine_slug,
             title=record.title,
@@ -73,6 +76,8 @@ class StretchSessionManager(models.Manager["StretchSession"]):
             steps=[step for step in record.as_dict()["steps"]],
             source=source,
         )
+        credit_session(session)
+        return session
 
 
 class StretchSession(models.Model):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from psoascare.routines.schedule import DueItem
-from psoascare.web.journal.models import CompletedItem, PainRecord
+from psoascare.web.journal.models import CompletedItem, PainRecord, StretchSession
 from psoascare.web.programs.models import Assignment
 
 
@@ -60,3 +60,31 @@ def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
     CompletedItem.objects.get_or_create(
         client=client, day=today.day, item_key=key, defaults={"label": today.item(key).label}
     )
+
+
+def credit_session(session: StretchSession) -> list[str]:
+    """Tick the Today items a finished guided session covered: its exercises and sides, at the routine time
+    nearest to when it started. Returns the keys ticked."""
+    if not session.completed or session.mode != "home":
+        return []
+    started = timezone.localtime(session.started_at)
+    assignment = Assignment.objects.filter(client=session.client).first()
+    due = [item for item in (assignment.due_on(started.date()) if assignment else []) if item.kind == "stretch"]
+    if not due:
+        return []
+    minutes = started.hour * 60 + started.minute
+    nearest = min({item.at for item in due}, key=lambda at: abs(at.hour * 60 + at.minute - minutes))
+    done = {
+        (step["exercise"], step["side"]) for step in session.steps if step["done_seconds"] > 0 and not step["skipped"]
+    }
+    ticked = []
+    for item in due:
+        if item.at == nearest and (item.exercise, item.side) in done:
+            CompletedItem.objects.get_or_create(
+                client=session.client,
+                day=started.date(),
+                item_key=item.key,
+                defaults={"label": item.label, "done_at": session.ended_at},
+            )
+            ticked.append(item.key)
+    return ticked
