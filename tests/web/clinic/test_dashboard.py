@@ -130,3 +130,17 @@ class ResourcesTestCase(BaseTestCase):
             with self.subTest(data=data):
                 self.assertContains(self.client.post("/clinic/resources/", data), message, status_code=400)
         self.assertFalse(Resource.objects.exists())
+
+
+class AuditTestCase(BaseTestCase):
+    def test_it_logs_every_therapist_read_of_a_clients_record(self) -> None:
+        from psoascare.web.privacy.models import AccessLogEntry
+
+        self.client.force_login(self.therapist_x)
+        self.client.get("/clinic/")
+        self.client.get(f"/clinic/clients/{self.client_a.pk}/")
+        self.client.get(f"/programmes/clients/{self.client_a.pk}/")
+        actions = list(AccessLogEntry.objects.filter(client=self.client_a).values_list("action", flat=True))
+        self.assertEqual(sorted(actions), ["view-dashboard-row", "view-programme", "view-record"])
+        self.assertEqual(AccessLogEntry.objects.filter(client=self.client_b).count(), 1)
+        self.assertFalse(AccessLogEntry.objects.filter(client=self.client_c).exists())

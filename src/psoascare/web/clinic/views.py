@@ -24,7 +24,10 @@ from psoascare.web.privacy.audit import record_access
 
 @therapist_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = dashboard_rows(list(clients_of(request.user)), timezone.localdate())
+    clients = list(clients_of(request.user))
+    for client in clients:
+        record_access(request, client, "view-dashboard-row")
+    rows = dashboard_rows(clients, timezone.localdate())
     alerts = Alert.objects.filter(therapist=request.user, resolved_at__isnull=True).select_related("client")
     return render(request, "clinic/dashboard.html", {"rows": rows, "alerts": alerts})
 

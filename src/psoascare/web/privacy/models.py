@@ -27,6 +27,9 @@ class AccessAction(models.TextChoices):
     VIEW_RECORD = "view-record", "Opened your record"
     EXPORT_RECORD = "export-record", "Downloaded your record"
     VIEW_DASHBOARD_ROW = "view-dashboard-row", "Saw your summary in the client list"
+    VIEW_PROGRAMME = "view-programme", "Opened your programme"
+    PRINT_HANDOUT = "print-handout", "Opened or printed your handout"
+    GUIDE_SESSION = "guide-session", "Guided a session with you in the clinic"
 
 
 class AccessLogEntry(models.Model):

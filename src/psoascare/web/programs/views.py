@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, therapist_required
 from psoascare.web.forms import bound_data
+from psoascare.web.privacy.audit import record_access
 from psoascare.web.programs.forms import AssignForm, DoseFormSet, ItemFormSet, ProgrammeForm, build_programme
 from psoascare.web.programs.models import Assignment, ProgrammeTemplate, record_change, snapshot
 
@@ -53,6 +54,7 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
 @require_http_methods(["GET", "POST"])
 def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
+    record_access(request, client, "view-programme")
     assignment = Assignment.objects.filter(client=client).first()
     form = AssignForm(bound_data(request), therapist=request.user, initial=AssignForm.initial_for(assignment))
     doses = DoseFormSet(bound_data(request), prefix="doses", initial=_dose_initial(assignment))

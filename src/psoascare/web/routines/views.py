@@ -33,6 +33,7 @@ from psoascare.web.accounts.access import (
 )
 from psoascare.web.accounts.models import Role, clients_of, role_of
 from psoascare.web.journal.models import StretchSession
+from psoascare.web.privacy.audit import record_access
 from psoascare.web.routines.forms import CustomExerciseForm
 from psoascare.web.routines.models import CustomExercise
 
@@ -140,6 +141,7 @@ def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def clinic_player(request: AuthenticatedHttpRequest, client_id: int, slug: str) -> HttpResponse:
     """The therapist plays a routine (usually a resisted-stretch protocol) for their client in the clinic."""
     client = client_of(request.user, client_id)
+    record_access(request, client, "guide-session")
     routine = routine_for(client, slug)
     url = reverse("routines:clinic_sessions", args=[client.pk, slug])
     context = {**_player_context(request, routine, url), "for_client": client}
