@@ -26,8 +26,10 @@
   };
   add("line", { x1: 40, y1: 160, x2: 305, y2: 160, stroke: "#5b6b7c" });
   add("line", { x1: 40, y1: 15, x2: 40, y2: 160, stroke: "#5b6b7c" });
-  add("text", { x: 172, y: 178, "text-anchor": "middle", "font-size": 11 }, "hip flexion (°)");
-  add("text", { x: 12, y: 90, "font-size": 11, transform: "rotate(-90 12 90)", "text-anchor": "middle" }, "length (mm)");
+  add("text", { x: 172, y: 192, "text-anchor": "middle", "font-size": 11 }, "hip flexion (°)");
+  [Math.ceil(minL + 5), Math.floor(maxL - 5)].forEach((l) =>
+    add("text", { x: 36, y: y(l) + 4, "text-anchor": "end", "font-size": 9 }, String(l)));
+  add("text", { x: 10, y: 90, "font-size": 11, transform: "rotate(-90 10 90)", "text-anchor": "middle" }, "length (mm)");
   [-20, 0, 45, 90].forEach((a) => add("text", { x: x(a), y: 172, "text-anchor": "middle", "font-size": 9 }, String(a)));
   add("polyline", {
     points: points.map((p) => `${x(p.hip_flexion_deg)},${y(p.psoas_length_mm)}`).join(" "),
