@@ -317,3 +317,31 @@ def test_a_second_timer_on_the_same_data_directory_refuses_to_start(tmp_path: Pa
         first.terminate()
         first.wait(timeout=60)
     assert first.returncode == 0
+
+
+def test_a_bout_left_open_by_a_crash_is_recorded_at_the_next_start(tmp_path: Path) -> None:
+    from psoascare.desk.service import OPEN_BOUT_NAME
+
+    crashed = DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(minutes=40), NOW - timedelta(minutes=2))
+    (tmp_path / OPEN_BOUT_NAME).write_text(json.dumps(crashed.as_dict()))
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+    command = [
+        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
+        "--data-dir", str(tmp_path), "--server", "http://127.0.0.1:9", "--token", "test-token",
+    ]  # fmt: skip
+    timer = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        assert timer.stdout is not None
+        for line in timer.stdout:
+            if b"journal:" in line:
+                break
+        timer.terminate()
+        timer.wait(timeout=60)
+    finally:
+        if timer.poll() is None:
+            timer.kill()
+    assert not (tmp_path / OPEN_BOUT_NAME).exists()
+    outbox = [json.loads(line)["body"] for line in (tmp_path / "outbox.jsonl").read_text().splitlines()]
+    assert crashed.as_dict() in outbox

@@ -183,3 +183,41 @@ def test_the_terminal_notifier_rings_and_prints() -> None:
     assert stream.getvalue().startswith("\a\a") and "Walk for a minute" in stream.getvalue()
     choice = choose_notifier(native=False, terminal=stream)
     assert isinstance(choice.notifier, TerminalNotifier)
+
+
+def test_the_open_bout_is_kept_on_disk_every_few_minutes_and_removed_once_recorded(tmp_path: Path) -> None:
+    from psoascare.desk.service import CHECKPOINT_SECONDS, recover_open_bout
+
+    runner, clock, source, _, spool, _ = make_runner(tmp_path)
+    checkpoint = tmp_path / "open-bout.json"
+    runner.checkpoint = checkpoint
+    work_until(runner, clock, source, 20)
+    written = DeskEvent.from_dict(json.loads(checkpoint.read_text()))
+    assert written.kind is DeskEventKind.SITTING_BOUT and written.started_at == MONDAY_MORNING
+    assert written.ended_at is not None
+    behind = (clock.now() - written.ended_at).total_seconds()
+    assert behind <= CHECKPOINT_SECONDS + 30  # at most one checkpoint interval (plus one look) behind
+
+    # A crash now: the next start finds the bout, as far as it was written, and removes the file.
+    assert recover_open_bout(checkpoint) == written
+    assert not checkpoint.exists() and recover_open_bout(checkpoint) is None
+
+    work_until(runner, clock, source, 40)
+    assert checkpoint.exists()
+
+    def ctrl_c(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    runner.wait = ctrl_c  # type: ignore[method-assign]
+    runner.run()
+    assert not checkpoint.exists()
+    assert [event.kind for event in spool.pending()] == [DeskEventKind.SITTING_BOUT]
+
+
+def test_a_half_written_checkpoint_is_dropped_not_fatal(tmp_path: Path) -> None:
+    from psoascare.desk.service import recover_open_bout
+
+    checkpoint = tmp_path / "open-bout.json"
+    checkpoint.write_text('{"kind": "sitting_bout", "started_at": "2026-11-2')
+    assert recover_open_bout(checkpoint) is None
+    assert not checkpoint.exists()

@@ -237,6 +237,13 @@ class DeskPolicy:
         return self.settings.every_minutes * 60.0
 
     @property
+    def open_bout(self) -> tuple[datetime, datetime] | None:
+        """(first input, latest input) of the bout being counted, or None between bouts."""
+        if self._bout_start is None or self._last_input is None or self._last_input <= self._bout_start:
+            return None
+        return self._bout_start, self._last_input
+
+    @property
     def sitting_seconds(self) -> float:
         if self._bout_start is None or self._last_input is None:
             return 0.0

@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
@@ -43,10 +44,13 @@ from psoascare.desk.policy import (
     SnoozeRefused,
     WorkingHours,
 )
-from psoascare.desk.records import DeskEvent
+from psoascare.desk.records import DeskEvent, DeskEventKind, InvalidDeskEvent
 from psoascare.desk.spool import SPOOL_NAME, Spool
 
 CONFIG_VARIABLE = "PSOASCARE_DESK_CONFIG"
+OPEN_BOUT_NAME = "desk-open-bout.json"
+# How often the open bout is written down, so a crash or power cut loses at most this much sitting.
+CHECKPOINT_SECONDS = 300.0
 LOCK_NAME = "desk-timer.lock"
 DELIVERY_TIMEOUT_SECONDS = 120
 
@@ -99,6 +103,7 @@ class DeskRunner:
         deliver: Callable[[bool], None] | None = None,
         deliver_every_seconds: float = 900.0,
         monotonic: Callable[[], float] = time.monotonic,
+        checkpoint: Path | None = None,
     ) -> None:
         self.policy = policy
         self.source = source
@@ -109,8 +114,10 @@ class DeskRunner:
         self.deliver = deliver
         self.deliver_every_seconds = deliver_every_seconds
         self.monotonic = monotonic
-        self._undelivered = False
+        self.undelivered = False
         self._last_delivery = monotonic()
+        self.checkpoint = checkpoint
+        self._checkpointed: tuple[datetime, datetime] | None = None
 
     def say(self, text: str) -> None:
         if self.out is None:  # pythonw / no console at all
@@ -125,7 +132,7 @@ class DeskRunner:
         for event in events:
             # Recorded first: a notification that hangs or fails must not cost the record.
             self.record(event.to_record())
-            self._undelivered = True
+            self.undelivered = True
             if isinstance(event, Nudge):
                 self.notifier.notify("Time to move", event.message(), urgent=event.level is NudgeLevel.FIRM)
                 choices = (
@@ -188,16 +195,36 @@ class DeskRunner:
             self.source = PlainTimerSource()
             sample = self.source.sample()
         self.handle(self.policy.update(sample))
+        self._write_checkpoint()
         wait = self.policy.seconds_until_next_check()
-        if self._undelivered and self.deliver is not None:
+        if self.undelivered and self.deliver is not None:
             due_in = self._last_delivery + self.deliver_every_seconds - self.monotonic()
             if due_in <= 0:
                 self.deliver(False)
-                self._undelivered = False
+                self.undelivered = False
                 self._last_delivery = self.monotonic()
             else:
                 wait = min(wait, due_in)
         return wait
+
+    def _write_checkpoint(self) -> None:
+        """Keeps the open bout on disk (every few minutes, and gone once the bout is recorded)."""
+        if self.checkpoint is None:
+            return
+        bout = self.policy.open_bout
+        if bout is None:
+            if self._checkpointed is not None:
+                self.checkpoint.unlink(missing_ok=True)
+                self._checkpointed = None
+            return
+        if (
+            self._checkpointed is not None
+            and self._checkpointed[0] == bout[0]
+            and (bout[1] - self._checkpointed[1]).total_seconds() < CHECKPOINT_SECONDS
+        ):
+            return
+        write_open_bout(self.checkpoint, DeskEvent(DeskEventKind.SITTING_BOUT, bout[0], bout[1]))
+        self._checkpointed = bout
 
     def wait(self, seconds: float) -> None:
         """Sleeps, waking early only for a line typed at the terminal."""
@@ -226,12 +253,31 @@ class DeskRunner:
                 with contextlib.suppress(SourceUnavailable):
                     self.handle(self.policy.update(self.source.sample()))
                 self.handle(self.policy.close())
-                if self.deliver is not None and self._undelivered:
+                self._write_checkpoint()  # the bout is in the spool now: its checkpoint goes
+                if self.deliver is not None and self.undelivered:
                     self.deliver(True)
                 self.source.close()
                 self.notifier.close()
             finally:
                 signal.signal(signal.SIGINT, previous)
+
+
+def write_open_bout(path: Path, bout: DeskEvent) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(bout.as_dict()))
+    os.replace(temporary, path)
+
+
+def recover_open_bout(path: Path) -> DeskEvent | None:
+    """The bout a timer that crashed was counting, as far as it was written down; removes the file."""
+    if not path.exists():
+        return None
+    try:
+        bout = DeskEvent.from_dict(json.loads(path.read_text()))
+    except (ValueError, InvalidDeskEvent):
+        bout = None  # half-written: nothing to save
+    path.unlink(missing_ok=True)
+    return bout
 
 
 def _clock_text(moment: Any) -> str:
@@ -307,6 +353,10 @@ def main(clock: Clock | None = None) -> int:
     )
     policy = DeskPolicy(clock or SystemClock(), config.settings())
     spool = Spool(Path(config.data_dir) / SPOOL_NAME)
+    checkpoint = Path(config.data_dir) / OPEN_BOUT_NAME
+    leftover = recover_open_bout(checkpoint)
+    if leftover is not None and config.recording:
+        spool.append(leftover)  # the last run ended without closing its bout (crash, power cut)
     runner = DeskRunner(
         policy=policy,
         source=source_choice.source,
@@ -318,7 +368,9 @@ def main(clock: Clock | None = None) -> int:
         if config.recording and config.deliver_command
         else None,
         deliver_every_seconds=config.deliver_every_minutes * 60,
+        checkpoint=checkpoint if config.recording else None,
     )
+    runner.undelivered = leftover is not None and config.recording
     runner.say(f"PsoasCare desk timer (pid {os.getpid()}): a nudge after {config.every_minutes} min of sitting")
     runner.say(f"  working hours: {config.work_days} {config.work_hours}")
     runner.say(f"  activity: {source_choice.source.name}")
