@@ -10,3 +10,11 @@ class HealthzTestCase(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content, b"ok")
         self.assertEqual(response["Content-Type"], "text/plain")
+
+
+class SecurityHeadersTestCase(TestCase):
+    def test_it_allows_only_its_own_scripts_and_the_known_video_players(self) -> None:
+        policy = self.client.get("/learn/psoas/")["Content-Security-Policy"]
+        self.assertIn("script-src 'self'", policy)
+        self.assertIn("frame-src https://www.youtube-nocookie.com https://player.vimeo.com", policy)
+        self.assertIn("frame-ancestors 'none'", policy)
