@@ -49,14 +49,16 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"no such benchmark: {', '.join(unknown)} (have: {', '.join(discover())})", file=sys.stderr)
         return 2
-    sections = existing_sections()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    fresh: dict[str, str] = {}
     for name in names:
         print(f"running bench_{name} ...", flush=True)
         module = importlib.import_module(f"bench.bench_{name}")
         body = module.run().strip()
-        sections[name] = f"{body}\n\n_Run {stamp} on {machine_description()}._"
+        fresh[name] = f"{body}\n\n_Run {stamp} on {machine_description()}._"
         print(body, flush=True)
+    # Read the report again only now: a long run must not undo sections others wrote meanwhile.
+    sections = {**existing_sections(), **fresh}
     lines = [
         "# Benchmarks",
         "",
