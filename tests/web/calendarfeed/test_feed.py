@@ -31,7 +31,7 @@ def expected_starts(times: list[time], weekdays: set[int]) -> set[datetime]:
 @override_settings(TIME_ZONE="Europe/London", SITE_URL="https://clinic.example.org")
 class FeedTestCase(BaseTestCase):
     def setUp(self) -> None:
-        Assignment.objects.filter(client=self.client_a).update(updated_at=ROUTINE_SET_ON)
+        Assignment.objects.filter(client=self.client_a).update(assigned_at=ROUTINE_SET_ON)
         self.feed_a = CalendarFeed.for_client(self.client_a)
 
     def get_feed(self, token: str) -> bytes:
@@ -151,7 +151,7 @@ class FeedTestCase(BaseTestCase):
 
     def test_it_shows_each_client_only_their_own_events(self) -> None:
         Assignment.assign(self.client_b, self.therapist_x, "bed-edge")
-        Assignment.objects.filter(client=self.client_b).update(times=["06:45"], updated_at=ROUTINE_SET_ON)
+        Assignment.objects.filter(client=self.client_b).update(times=["06:45"], assigned_at=ROUTINE_SET_ON)
         feed_b = CalendarFeed.for_client(self.client_b)
         self.assertNotEqual(feed_b.token, self.feed_a.token)
         events_b = occurrences(self.get_feed(feed_b.token), RANGE_START, RANGE_START + timedelta(days=7))

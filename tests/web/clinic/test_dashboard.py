@@ -16,13 +16,29 @@ class DashboardTestCase(BaseTestCase):
         names = [row.client.username for row in self.client.get("/clinic/").context["rows"]]
         self.assertEqual(sorted(names), ["alice", "bob"])
 
-    def test_it_counts_adherence_over_the_week(self) -> None:
+    def test_it_counts_adherence_over_the_week_up_to_now(self) -> None:
+        from datetime import datetime, time
+
+        from psoascare.web.clinic.overview import stretch_adherence
+
         today = timezone.localdate()
+        noon = timezone.make_aware(datetime.combine(today, time(12, 0)))
+        Assignment.objects.filter(client=self.client_a).update(assigned_at=noon - timedelta(days=10))
         for key in ("bed-edge-hang:left:0730", "bed-edge-hang:right:0730"):
             CompletedItem.objects.create(client=self.client_a, day=today, item_key=key, label=key)
-        self.client.force_login(self.therapist_x)
-        row = next(r for r in self.client.get("/clinic/").context["rows"] if r.client == self.client_a)
-        self.assertEqual((row.adherence.done, row.adherence.due), (2, 28))  # 4 a day for 7 days
+        adherence = stretch_adherence(self.client_a, today, now=noon)
+        self.assertEqual((adherence.done, adherence.due), (2, 26))  # 4 a day for 6 days, and today's 2 mornings
+
+    def test_it_counts_nothing_due_before_the_programme_started(self) -> None:
+        from datetime import datetime, time
+
+        from psoascare.web.clinic.overview import stretch_adherence
+
+        today = timezone.localdate()
+        late = timezone.make_aware(datetime.combine(today, time(22, 0)))
+        Assignment.objects.filter(client=self.client_a).update(assigned_at=late - timedelta(hours=14))
+        adherence = stretch_adherence(self.client_a, today, now=late)
+        self.assertEqual((adherence.done, adherence.due, adherence.percent), (0, 4, 0))
 
     def test_it_puts_red_flags_first_then_worsening_pain(self) -> None:
         Assignment.assign(self.client_b, self.therapist_x, "bed-edge")

@@ -46,7 +46,7 @@ def build_feed(client: User) -> bytes:
     routine = assignment.template()
     # The series starts on the day the routine was assigned: stable from fetch to fetch, so calendar apps
     # keep the past occurrences instead of seeing a new series every day.
-    first_day = first_due_day(assignment.updated_at.astimezone(zone).date(), assignment.days)
+    first_day = first_due_day(assignment.assigned_at.astimezone(zone).date(), assignment.days)
     calendar.add_component(_vtimezone(first_day))
     for at in sorted({parse_time(str(text)) for text in assignment.times}):
         start = datetime.combine(first_day, at, tzinfo=zone)
@@ -141,7 +141,7 @@ def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplat
     event.add("dtstamp", datetime.now(UTC))
     # The therapist's edits are logged as AssignmentChange rows; they date and count the event's revisions.
     latest_change = assignment.changes.first()
-    last_modified = max(assignment.updated_at, latest_change.changed_at) if latest_change else assignment.updated_at
+    last_modified = max(assignment.assigned_at, latest_change.changed_at) if latest_change else assignment.assigned_at
     event.add("last-modified", last_modified.astimezone(UTC))
     event.add("sequence", assignment.changes.count())
     event.add("dtstart", start)

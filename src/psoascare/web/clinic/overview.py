@@ -26,16 +26,22 @@ class Adherence:
         return round(100 * self.done / self.due) if self.due else None
 
 
-def stretch_adherence(client: User, end: date, days: int = WEEK) -> Adherence:
-    """Ticked stretch items against those due, over the `days` days up to `end`."""
+def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
+    """Ticked stretch items against those already due: over the `days` days up to `end`, from the day the
+    programme started, and today only up to the current time (an evening stretch is not missed at noon)."""
     assignment = Assignment.objects.filter(client=client).first()
     if assignment is None:
         return Adherence(0, 0)
-    start = end - timedelta(days=days - 1)
+    now = timezone.localtime(now)
+    start = max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
     due_keys: set[tuple[date, str]] = set()
-    for offset in range(days):
+    for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
-        due_keys |= {(day, item.key) for item in assignment.due_on(day) if item.kind == "stretch"}
+        due_keys |= {
+            (day, item.key)
+            for item in assignment.due_on(day)
+            if item.kind == "stretch" and (day < now.date() or (day == now.date() and item.at <= now.time()))
+        }
     done = CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key")
     return Adherence(len(due_keys & set(done)), len(due_keys))
 
@@ -49,6 +55,7 @@ class ClientSummary:
     open_red_flag: RedFlagScreening | None
     last_activity: datetime | None
     paused: bool
+    has_routine: bool
 
     @property
     def attention(self) -> tuple[int, ...]:
@@ -95,6 +102,7 @@ def summarise(client: User, today: date) -> ClientSummary:
         open_red_flag=open_flag.first(),
         last_activity=last_activity(client),
         paused=bool(assignment and assignment.paused_reason),
+        has_routine=assignment is not None,
     )
 
 

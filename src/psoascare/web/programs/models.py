@@ -96,7 +96,7 @@ class Assignment(models.Model):
     work_end = models.TimeField(default=time(17, 0))
     work_days = models.JSONField(default=working_days)
     paused_reason = models.CharField(max_length=200, blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    assigned_at = models.DateTimeField(default=timezone.now)  # when the programme started
 
     def __str__(self) -> str:
         return f"{self.template_slug} for {self.client}"
