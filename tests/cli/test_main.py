@@ -56,3 +56,16 @@ def test_it_reports_createtherapist_errors_without_a_traceback(tmp_path: object)
     )
     assert result.returncode == 2
     assert "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_it_sets_a_checked_password() -> None:
+    from psoascare.cli.accounts import set_password
+
+    create_therapist_account("tara", "tara@example.org", "a long and unusual password")
+    set_password("tara", "another long unusual password")
+    assert User.objects.get(username="tara").check_password("another long unusual password")
+    with pytest.raises(AccountError, match="no user"):
+        set_password("nobody", "another long unusual password")
+    with pytest.raises(AccountError, match="too short"):
+        set_password("tara", "short")
