@@ -23,22 +23,12 @@ from functools import partial
 
 import numpy as np
 
-from psoascare.body.crosscheck import build_myoleg_model, build_opensim_model
+from psoascare.body.crosscheck import build_myoleg_model, build_opensim_model, random_hip_angles
 from psoascare.body.model import COMPILED_MIN_POSTURES, MUSCLES, BodyModel, numba_available
 
 POSTURE_COUNT = 100_000
 OPENSIM_SUBSET = 3_000
 REPEATS = 3
-
-
-def random_postures(count: int, seed: int = 2016) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    angles: dict[str, np.ndarray] = {}
-    for side in ("r", "l"):
-        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
-        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
-        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
-    return angles
 
 
 def subset(angles: dict[str, np.ndarray], count: int) -> dict[str, np.ndarray]:
@@ -66,7 +56,7 @@ def mean_difference_mm(ours: dict[str, np.ndarray], reference: dict[str, np.ndar
 
 def run() -> str:
     load_before = os.getloadavg()[0]
-    angles = random_postures(POSTURE_COUNT)
+    angles = random_hip_angles(POSTURE_COUNT, seed=2016)
     opensim_angles = subset(angles, OPENSIM_SUBSET)
     rows: list[str] = []
     notes: list[str] = []

@@ -75,3 +75,16 @@ def page(chromium: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def logged_in_page(browser: Any, live_server: Any, user: Any, **context_options: Any) -> Any:
+    """A new browser page already logged in as `user` (the session cookie of Django's test client)."""
+    from django.test import Client
+
+    django_client = Client()
+    django_client.force_login(user)
+    context = browser.new_context(**{"viewport": {"width": 1100, "height": 900}, **context_options})
+    context.add_cookies(
+        [{"name": "sessionid", "value": django_client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context.new_page()

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from psoascare.body.crosscheck import random_hip_angles
 from psoascare.body.model import MUSCLES, BodyModel, angle_arrays, psoas_length_curve
 from psoascare.body.postures import Posture, PostureError, get_posture, load_postures
 
@@ -158,23 +159,13 @@ def test_it_rejects_a_muscle_file_with_a_bad_field(tmp_path: Path) -> None:
         load_model_specs(broken)
 
 
-def random_angles(count: int, seed: int) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    angles: dict[str, np.ndarray] = {}
-    for side in ("r", "l"):
-        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
-        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
-        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
-    return angles
-
-
 @pytest.mark.parametrize("model_name", MODELS)
 def test_it_gives_exact_moment_arms_that_agree_with_the_central_difference(model_name: str) -> None:
     # The moment arm is -dL/dθ taken exactly; the tendon-excursion method by central difference is the
     # reference. Over random postures (wrap switching on and off, the via point in and out) they agree far
     # inside 0.01 mm.
     model = BodyModel(model_name, compiled=False)
-    angles = random_angles(4000, seed=21)
+    angles = random_hip_angles(4000, seed=21)
     lengths, moment_arms = model.lengths_and_moment_arms(angles)
     reference = model.moment_arms_by_central_difference(angles)
     plain_lengths = model.lengths(angles)
@@ -190,7 +181,7 @@ def test_it_computes_the_same_in_the_path_kernel_as_in_numpy(model_name: str) ->
     from psoascare.body.model import _path_kernel
 
     model = BodyModel(model_name, compiled=False)
-    angles = random_angles(400, seed=22)
+    angles = random_hip_angles(400, seed=22)
     lengths, moment_arms = model.lengths_and_moment_arms(angles)
     kernel_lengths, kernel_slopes = model._evaluate_compiled(angles, MUSCLES, True, 0.0, kernel=_path_kernel)
     for muscle in MUSCLES:
@@ -206,7 +197,7 @@ def test_it_computes_the_same_with_the_compiled_kernel(model_name: str) -> None:
     pytest.importorskip("numba")
     from psoascare.body.model import COMPILED_MIN_POSTURES
 
-    angles = random_angles(COMPILED_MIN_POSTURES, seed=23)
+    angles = random_hip_angles(COMPILED_MIN_POSTURES, seed=23)
     numpy_lengths, numpy_moment_arms = BodyModel(model_name, compiled=False).lengths_and_moment_arms(angles)
     # The default uses the compiled kernel for a batch this large.
     lengths, moment_arms = BodyModel(model_name).lengths_and_moment_arms(angles)
@@ -248,7 +239,7 @@ def test_it_falls_back_to_numpy_without_numba(monkeypatch: pytest.MonkeyPatch) -
         raise AssertionError("the kernel must not run without numba")
 
     monkeypatch.setattr(BodyModel, "_evaluate_compiled", refuse)
-    angles = random_angles(model_module.COMPILED_MIN_POSTURES, seed=24)
+    angles = random_hip_angles(model_module.COMPILED_MIN_POSTURES, seed=24)
     lengths, moment_arms = BodyModel("gait2392").lengths_and_moment_arms(angles)
     assert all(np.all(np.isfinite(values)) for values in (*lengths.values(), *moment_arms.values()))
     with pytest.raises(RuntimeError, match="needs numba"):

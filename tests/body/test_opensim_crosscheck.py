@@ -13,27 +13,12 @@ from psoascare.body.postures import Posture
 
 opensim = pytest.importorskip("opensim", reason="the cross-check needs OpenSim 4.6 (pip install opensim)")
 
-from psoascare.body.crosscheck import OpenSimPsoasModel, build_opensim_model  # noqa: E402
+from psoascare.body.crosscheck import OpenSimPsoasModel, build_opensim_model, random_hip_angles  # noqa: E402
 
 POSTURE_COUNT = 80
 LENGTH_TOLERANCE_MM = 0.05
 MOMENT_ARM_TOLERANCE_MM = 0.5
 MODELS = ("gait2392", "rajagopal2016")
-
-
-def random_postures(count: int, seed: int) -> dict[str, np.ndarray]:
-    """Hip angles over the everyday range: flexion -30..120°, adduction ±20°, rotation ±30°, each side.
-
-    (Beyond ±20° adduction with the hip extended, OpenSim's iterative tangent search on the Rajagopal wrap
-    cylinders stops up to 0.7 mm short in moment arm; our wrap is the exact geodesic.)
-    """
-    rng = np.random.default_rng(seed)
-    angles: dict[str, np.ndarray] = {}
-    for side in ("r", "l"):
-        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
-        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
-        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
-    return angles
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +33,7 @@ def test_it_matches_opensim_lengths_and_moment_arms_at_random_postures(
 ) -> None:
     if compiled:
         pytest.importorskip("numba")
-    angles = random_postures(POSTURE_COUNT, seed=2392 if model_name == "gait2392" else 2016)
+    angles = random_hip_angles(POSTURE_COUNT, seed=2392 if model_name == "gait2392" else 2016)
     reference_lengths, reference_moment_arms, _ = opensim_models[model_name].evaluate(angles)
     # Moment arms: the exact -dL/dθ (the numpy path and the compiled kernel for large batches).
     ours = BodyModel(model_name, compiled=compiled)
@@ -106,7 +91,7 @@ def test_it_poses_the_femur_with_opensims_hip_rotation_order(
 def test_it_matches_opensims_rigid_tendon_fibre_length(
     model_name: str, opensim_models: dict[str, OpenSimPsoasModel]
 ) -> None:
-    angles = random_postures(20, seed=11)
+    angles = random_hip_angles(20, seed=11)
     _, _, reference_fibres = opensim_models[model_name].evaluate(angles, with_fibres=True)
     ours = BodyModel(model_name)
     fibres = ours.normalised_fibre_lengths(ours.lengths(angles))

@@ -28,6 +28,18 @@ HIP_AXES: dict[str, tuple[tuple[str, tuple[float, float, float]], ...]] = {
 }
 
 
+def random_hip_angles(count: int, seed: int) -> dict[str, np.ndarray]:
+    """Random hip postures of both sides in degrees (flexion -30..120, adduction ±20, rotation ±30), the range
+    the OpenSim cross-check holds to: beyond ±20° adduction OpenSim's iterative wrap tangents drift."""
+    rng = np.random.default_rng(seed)
+    angles: dict[str, np.ndarray] = {}
+    for side in ("r", "l"):
+        angles[f"hip_flexion_{side}"] = rng.uniform(-30.0, 120.0, count)
+        angles[f"hip_adduction_{side}"] = rng.uniform(-20.0, 20.0, count)
+        angles[f"hip_rotation_{side}"] = rng.uniform(-30.0, 30.0, count)
+    return angles
+
+
 def _mirror(point: tuple[float, float, float], side: str) -> tuple[float, float, float]:
     x, y, z = point
     return (x, y, z if side == "r" else -z)

@@ -15,23 +15,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Final
 
+from psoascare.body.postures import load_postures
 from psoascare.routines.records import SLUG_PATTERN
 
-POSTURES: Final = (
-    "standing",
-    "sitting-90-90",
-    "slumped-sitting",
-    "bed-edge-hang",
-    "half-kneeling-stretch",
-    "standing-lunge",
-    "supine",
-    "prone",
-    "knee-to-chest",
-    "walking",
-    "cycling-top",
-    "cycling-bottom",
-    "running",
-)
 CATEGORIES: Final = ("stretch", "strengthen", "move", "clinic")
 SIDE_CHOICES: Final = ("left", "right", "both")
 
@@ -142,8 +128,10 @@ def parse_exercise(raw: object, *, where: str) -> Exercise:
     if hold is not None and "seconds_per_rep" in raw:
         raise LibraryError(f"{label}: field 'seconds_per_rep' only applies with 'reps'")
     posture = fields.text("posture")
-    if posture not in POSTURES:
-        raise LibraryError(f"{label}: field 'posture' must be one of {', '.join(POSTURES)}, got {posture!r}")
+    # The exercise's picture and length change come from the body model's posture of that name.
+    postures = load_postures()
+    if posture not in postures:
+        raise LibraryError(f"{label}: field 'posture' must be one of {', '.join(postures)}, got {posture!r}")
     category = fields.text("category")
     if category not in CATEGORIES:
         raise LibraryError(f"{label}: field 'category' must be one of {', '.join(CATEGORIES)}, got {category!r}")

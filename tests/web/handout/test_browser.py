@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from pypdf import PdfReader
 
 from psoascare.web.accounts.models import create_client, create_therapist
 from psoascare.web.programs.models import Assignment
+from tests.conftest import logged_in_page
 from tests.web.handout.helpers import data_dir_with_figures
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
@@ -28,16 +28,6 @@ def client_user(transactional_db: None) -> User:
     client = create_client("dana", "dana@example.org", PASSWORD, therapist=therapist)
     Assignment.assign(client, therapist, "psoas-care")
     return client
-
-
-def logged_in_page(chromium: Any, live_server: Any, user: User) -> Any:
-    django_client = Client()
-    django_client.force_login(user)
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    context.add_cookies(
-        [{"name": "sessionid", "value": django_client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
 
 
 def test_it_prints_the_handout_without_the_site_navigation(

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from psoascare.web.accounts.models import create_client
 from psoascare.web.journal.models import StretchSession
+from tests.conftest import logged_in_page
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 pytestmark = [
     pytest.mark.browser,
 ]
@@ -41,16 +26,6 @@ def browser(chromium: Any) -> Any:
 @pytest.fixture
 def client_user(transactional_db: None) -> User:
     return create_client("dana", "dana@example.org", "correct horse battery staple", therapist=None)
-
-
-def logged_in_page(browser: Any, live_server: Any, user: User, **context_options: Any) -> Any:
-    django_client = Client()
-    django_client.force_login(user)
-    context = browser.new_context(**context_options)
-    context.add_cookies(
-        [{"name": "sessionid", "value": django_client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
 
 
 def test_it_plays_bed_edge_and_saves_it_to_the_journal(
