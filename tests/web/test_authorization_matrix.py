@@ -256,5 +256,16 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         self.assertEqual(listing.status_code, 200)
         self.assertNotContains(listing, "X&#x27;s article")
         self.assertEqual(self.client.get(f"/admin/lessons/resource/{self.resource.pk}/change/").status_code, 302)
-        for admin_page in ("/admin/journal/painrecord/", "/admin/auth/user/", "/admin/accounts/profile/"):
-            self.assertEqual(self.client.get(admin_page).status_code, 403, admin_page)
+        self.assertNotContains(self.client.get("/admin/programs/programmetemplate/"), "X&#x27;s programme")
+        self.assertNotContains(self.client.get("/admin/routines_web/customexercise/"), "X&#x27;s stretch")
+        self.client.force_login(self.therapist_x)
+        self.assertContains(self.client.get("/admin/programs/programmetemplate/"), "X&#x27;s programme")
+        self.assertContains(self.client.get("/admin/routines_web/customexercise/"), "X&#x27;s stretch")
+        for admin_page in (
+            "/admin/journal/painrecord/",
+            "/admin/auth/user/",
+            "/admin/accounts/profile/",
+            "/admin/programs/assignment/",
+            "/admin/privacy/accesslogentry/",
+        ):
+            self.assertIn(self.client.get(admin_page).status_code, (403, 404), admin_page)

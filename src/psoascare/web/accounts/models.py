@@ -49,8 +49,13 @@ def clients_of(therapist: User) -> models.QuerySet[User]:
     return User.objects.filter(profile__role=Role.CLIENT, profile__therapist=therapist).order_by("username")
 
 
-# Therapists edit their own content in the Django admin; these apps hold it (the admin scopes rows by owner).
-THERAPIST_ADMIN_APPS = ("lessons",)
+# Therapists edit their own content in the Django admin: these models (app label, model), whose admin pages
+# show each therapist only their own rows (psoascare.web.admin.OwnedByTherapistAdmin).
+THERAPIST_CONTENT_MODELS = (
+    ("lessons", "resource"),
+    ("programs", "programmetemplate"),
+    ("routines_web", "customexercise"),
+)
 
 
 def create_therapist(username: str, email: str, password: str) -> User:
@@ -59,7 +64,10 @@ def create_therapist(username: str, email: str, password: str) -> User:
     with transaction.atomic():
         user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
         Profile.objects.create(user=user, role=Role.THERAPIST)
-        user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=THERAPIST_ADMIN_APPS))
+        for app_label, model in THERAPIST_CONTENT_MODELS:
+            user.user_permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
+            )
     return user
 
 
