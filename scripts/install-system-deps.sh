@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite drives for real: chromium (browser tests), Xvfb and xdotool (desk timer on
-# X11), espeak-ng (spoken cues), libosmesa6 (software OpenGL fallback for the figure renderer).
+# X11), espeak-ng (spoken cues), libosmesa6 and Mesa EGL (headless figure rendering), dbus-daemon and node (desk
+# timer backends and its browser rules), DejaVu fonts (figures and screenshots).
 set -euo pipefail
 needed=()
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
@@ -24,4 +25,4 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing Debian packages: ${needed[*]}"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}" >/dev/null
