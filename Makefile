@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run test lint typecheck pytest bench figures clean
+.PHONY: install system-deps run-deps run test lint typecheck pytest bench figures clean
 
 install: $(STAMP)
 
@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 system-deps:
-	@bash scripts/install-system-deps.sh
+	@bash scripts/install-system-deps.sh test
 
-run: install
+run-deps:
+	@bash scripts/install-system-deps.sh run
+
+run: install run-deps
 	$(BIN)/psoascare serve
 
 test: install system-deps lint typecheck pytest

@@ -2,20 +2,28 @@
 # Debian packages the test suite drives for real: chromium (browser tests), Xvfb and xdotool (desk timer on
 # X11), espeak-ng (spoken cues), libosmesa6 and Mesa EGL (headless figure rendering), dbus-daemon and node (desk
 # timer backends and its browser rules), DejaVu fonts (figures and screenshots).
+# `install-system-deps.sh run` installs only what serving needs (the figure renderer's OpenGL and fonts).
 set -euo pipefail
+purpose="${1:-test}"
 needed=()
+[ -e /usr/lib/x86_64-linux-gnu/libOSMesa.so.8 ] || [ -e /usr/lib/aarch64-linux-gnu/libOSMesa.so.8 ] || needed+=(libosmesa6)
+dpkg -s libegl1 >/dev/null 2>&1 || needed+=(libegl1 libegl-mesa0 libgl1-mesa-dri)
+fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
+if [ "$purpose" = "test" ]; then
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v Xvfb >/dev/null 2>&1 || needed+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || needed+=(xdotool)
 command -v espeak-ng >/dev/null 2>&1 || needed+=(espeak-ng)
-[ -e /usr/lib/x86_64-linux-gnu/libOSMesa.so.8 ] || [ -e /usr/lib/aarch64-linux-gnu/libOSMesa.so.8 ] || needed+=(libosmesa6)
 dpkg -s libxss1 >/dev/null 2>&1 || needed+=(libxss1)
 command -v dbus-daemon >/dev/null 2>&1 || needed+=(dbus-daemon)  # desk timer's GNOME and notification backends
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || needed+=(nodejs)  # browser desk timer rules
-dpkg -s libegl1 >/dev/null 2>&1 || needed+=(libegl1 libegl-mesa0 libgl1-mesa-dri)
-fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
+fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
+    if [ "$purpose" = "run" ]; then
+        echo "PsoasCare draws its figures with OpenGL; without ${needed[*]} it draws SVG schematics instead." >&2
+        exit 0
+    fi
     echo "PsoasCare tests need these system packages, and apt-get is not available to install them:" >&2
     echo "  ${needed[*]}" >&2
     echo "Install them with your system's package manager, then run 'make test' again." >&2
@@ -24,5 +32,12 @@ fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing Debian packages: ${needed[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}" >/dev/null
+install() {
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${needed[@]}" >/dev/null
+}
+if [ "$purpose" = "run" ]; then
+    # Serving works without them (SVG schematics instead of rendered figures), so a failed install only warns.
+    install || echo "Could not install ${needed[*]}: figures will be SVG schematics." >&2
+else
+    install
+fi
