@@ -122,6 +122,8 @@ MATRIX: dict[str, Route] = {
     # Single-use link: whoever holds it may accept it.
     "accounts:accept": Route(lambda c: f"/accounts/invite/{c.invitation_token}/", EVERYONE),
     "login": Route(fixed("/accounts/login/"), EVERYONE),
+    "tokens": Route(fixed("/accounts/tokens/"), LOGGED_IN),
+    "revoke_token": Route(lambda c: f"/accounts/tokens/{c.api_token.pk}/revoke/", CLIENT_A, "post"),
     "logout": Route(fixed("/accounts/logout/"), EVERYONE, "post"),
     "password_change": Route(fixed("/accounts/password_change/"), LOGGED_IN),
     "password_change_done": Route(fixed("/accounts/password_change/done/"), LOGGED_IN),

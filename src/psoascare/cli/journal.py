@@ -91,7 +91,7 @@ class RemoteJournal:
         if not server.startswith(("http://", "https://")):
             raise JournalError(f"--server must start with http:// or https://, not {server!r}")
         if not token:
-            raise JournalError("--server needs --token (create one on the server: /api/docs, POST /api/tokens)")
+            raise JournalError("--server needs --token (create one on the server, at /accounts/tokens/)")
         self.server = server.rstrip("/")
         self.token = token
         self.outbox = outbox

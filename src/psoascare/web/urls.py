@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from psoascare.web import views
 from psoascare.web.accounts import views as account_views
+from psoascare.web.api import views as api_views
 from psoascare.web.api.api import api
 from psoascare.web.clinic import views as clinic_views
 from psoascare.web.journal import views as journal_views
@@ -33,5 +34,7 @@ urlpatterns = [
     path("programmes/", include("psoascare.web.programs.urls")),
     path("messages/", clinic_views.client_messages, name="messages"),
     path("api/", api.urls),
+    path("accounts/tokens/", api_views.tokens, name="tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", api_views.revoke, name="revoke_token"),
     path("admin/", admin.site.urls),
 ]

@@ -119,3 +119,25 @@ class ApiPropertyTestCase(HypothesisTestCase, BaseTestCase):
             return
         self.assertIn(response.status_code, (400, 422), response.content)
         self.assertFalse(PainRecord.objects.exists())
+
+
+class TokensPageTestCase(BaseTestCase):
+    def test_it_shows_a_new_token_once_and_revokes_it(self) -> None:
+        self.client.force_login(self.client_a)
+        page = self.client.post("/accounts/tokens/", {"name": "laptop"})
+        token = page.context["new_token"]
+        self.assertTrue(token.startswith("pc_"))
+        self.assertContains(page, token)
+        self.assertNotContains(self.client.get("/accounts/tokens/"), token)
+        stored = ApiToken.objects.get(user=self.client_a, name="laptop")
+        self.client.post(f"/accounts/tokens/{stored.pk}/revoke/")
+        self.client.logout()
+        response = self.client.get("/api/journal/pain", HTTP_AUTHORIZATION=f"Bearer {token}")
+        self.assertEqual(response.status_code, 401)
+
+    def test_it_wants_a_name(self) -> None:
+        self.client.force_login(self.client_a)
+        self.assertContains(
+            self.client.post("/accounts/tokens/", {"name": ""}), "Give the token a name", status_code=400
+        )
+        self.assertFalse(ApiToken.objects.exists())
