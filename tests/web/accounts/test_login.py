@@ -41,3 +41,19 @@ class LoginTestCase(BaseTestCase):
 
     def test_it_lets_anyone_read_the_lesson_without_logging_in(self) -> None:
         self.assertEqual(self.client.get("/learn/psoas/").status_code, 200)
+
+
+class LoginThrottleTestCase(BaseTestCase):
+    def test_it_stops_guessing_after_ten_failures(self) -> None:
+        from django.core.cache import cache
+
+        cache.clear()
+        for _ in range(10):
+            self.client.post("/accounts/login/", {"username": "alice", "password": "guess"})
+        response = self.client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+        self.assertContains(response, "Too many failed log-ins")
+        self.assertNotIn("_auth_user_id", self.client.session)
+        # Another account from the same address is not locked out.
+        other = self.client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+        self.assertEqual(other.status_code, 302)
+        cache.clear()

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 
 class InviteForm(forms.Form):
@@ -37,3 +41,31 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+LOGIN_FAILURE_LIMIT = 10
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's log-in form, refusing further tries for a username from one address after 10 failures in 15
+    minutes (counted in the cache: per process by default, shared through Redis where REDIS_URL is set)."""
+
+    def _failures_key(self) -> str:
+        username = str(self.data.get("username", "")).strip().lower()
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        return f"login-failures:{username}:{address}"
+
+    def clean(self) -> dict[str, Any]:
+        key = self._failures_key()
+        if cache.get(key, 0) >= LOGIN_FAILURE_LIMIT:
+            raise forms.ValidationError(
+                "Too many failed log-ins for this account. Wait 15 minutes, or reset your password.",
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            cache.add(key, 0, LOGIN_LOCKOUT_SECONDS)
+            cache.incr(key)
+            raise
