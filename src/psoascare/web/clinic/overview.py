@@ -34,14 +34,12 @@ def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime |
         return Adherence(0, 0)
     now = timezone.localtime(now)
     start = max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
-    due_keys: set[tuple[date, str]] = set()
-    for offset in range((end - start).days + 1):
-        day = start + timedelta(days=offset)
-        due_keys |= {
-            (day, item.key)
-            for item in assignment.due_on(day)
-            if item.kind == "stretch" and (day < now.date() or (day == now.date() and item.at <= now.time()))
-        }
+    due_keys = {
+        (day, item.key)
+        for day, items in assignment.due_between(start, end).items()
+        for item in items
+        if item.kind == "stretch" and (day < now.date() or (day == now.date() and item.at <= now.time()))
+    }
     done = CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key")
     return Adherence(len(due_keys & set(done)), len(due_keys))
 

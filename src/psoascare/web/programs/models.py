@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -162,9 +162,15 @@ class Assignment(models.Model):
         ]
 
     def due_on(self, day: date) -> list[DueItem]:
+        return self.due_between(day, day)[day]
+
+    def due_between(self, first: date, last: date) -> dict[date, list[DueItem]]:
+        """What is due on each day from `first` to `last`; the routine is resolved once for all of them."""
+        days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
         if self.paused_reason:
-            return []
-        return due_items(self.schedule(), self.scheduled_exercises(), day)
+            return {day: [] for day in days}
+        schedule, exercises = self.schedule(), self.scheduled_exercises()
+        return {day: due_items(schedule, exercises, day) for day in days}
 
 
 def routine_for_client(user: User, slug: str) -> RoutineTemplate:
