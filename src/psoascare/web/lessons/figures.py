@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.urls import reverse
 
-from psoascare.body.figures import HEIGHT, WIDTH, Figure, catalogue, read_manifest, slider_curve
+from psoascare.body.figures import HEIGHT, WIDTH, Figure, catalogue, read_manifest
 from psoascare.paths import figures_dir
 
 LESSON_FIGURE_KEYS = (
@@ -48,18 +49,30 @@ def _inline(figure: Figure) -> str:
     )
 
 
-def figure(key: str) -> LessonFigure:
+def rendered_entries() -> dict[str, dict[str, Any]]:
+    """The manifest's figures whose files are on disk, by key (read once per page)."""
+    directory = figures_dir()
+    entries = read_manifest(directory).get("figures", {})
+    return {
+        key: entry
+        for key, entry in entries.items()
+        if isinstance(entry, dict) and (directory / str(entry.get("file", ""))).is_file()
+    }
+
+
+def figure(key: str, rendered: dict[str, dict[str, Any]] | None = None) -> LessonFigure:
     """One figure by catalogue key: the rendered file when there is one, else an inline schematic."""
-    entry = read_manifest(figures_dir()).get("figures", {}).get(key)
-    if isinstance(entry, dict) and (figures_dir() / str(entry.get("file", ""))).is_file():
+    entry = (rendered if rendered is not None else rendered_entries()).get(key)
+    if entry is not None:
         url = reverse("figure", args=[entry["file"]])
         return LessonFigure(key, str(entry["alt"]), str(entry["caption"]), url=url)
     known = _catalogue_by_key()[key]
     return LessonFigure(key, known.alt, known.caption, svg=_inline(known))
 
 
-def lesson_figures() -> list[LessonFigure]:
-    return [figure(key) for key in LESSON_FIGURE_KEYS]
+def lesson_figures(rendered: dict[str, dict[str, Any]] | None = None) -> list[LessonFigure]:
+    rendered = rendered if rendered is not None else rendered_entries()
+    return [figure(key, rendered) for key in LESSON_FIGURE_KEYS]
 
 
 @dataclass(frozen=True)
@@ -69,22 +82,20 @@ class SliderFrame:
     caption: str
 
 
-def slider_frames() -> list[SliderFrame]:
-    """The hip-angle slider's frames when they are rendered (empty otherwise: the page shows the curve only)."""
-    entries = read_manifest(figures_dir()).get("figures", {})
-    frames = []
-    for point in slider_curve():
-        angle = round(point.hip_flexion_deg)
-        key = next((k for k, f in _catalogue_by_key().items() if f.kind == "slider" and _angle_of(f) == angle), None)
-        entry = entries.get(key) if key else None
-        if not isinstance(entry, dict) or not (figures_dir() / str(entry.get("file", ""))).is_file():
-            return []
-        frames.append(SliderFrame(angle, reverse("figure", args=[entry["file"]]), str(entry["caption"])))
-    return frames
-
-
-def _angle_of(figure: Figure) -> int:
-    return round(figure.posture.hip_flexion_r)
+def slider_frames(rendered: dict[str, dict[str, Any]] | None = None) -> list[SliderFrame]:
+    """The hip-angle slider's frames when all are rendered (empty otherwise: the page shows the curve only)."""
+    rendered = rendered if rendered is not None else rendered_entries()
+    sliders = [f for f in _catalogue_by_key().values() if f.kind == "slider"]
+    if not all(f.key in rendered for f in sliders):
+        return []
+    return [
+        SliderFrame(
+            round(f.posture.hip_flexion_r),
+            reverse("figure", args=[rendered[f.key]["file"]]),
+            str(rendered[f.key]["caption"]),
+        )
+        for f in sliders
+    ]
 
 
 def figure_path(filename: str) -> Path | None:

@@ -8,7 +8,13 @@ from django.views.decorators.cache import cache_control
 from psoascare.body.figures import slider_curve
 from psoascare.knowledge.content import lesson, red_flags
 from psoascare.web.accounts.models import Role, role_of
-from psoascare.web.lessons.figures import figure_path, lesson_figures, lesson_model_figures, slider_frames
+from psoascare.web.lessons.figures import (
+    figure_path,
+    lesson_figures,
+    lesson_model_figures,
+    rendered_entries,
+    slider_frames,
+)
 from psoascare.web.lessons.models import Resource
 
 
@@ -17,11 +23,12 @@ def psoas(request: HttpRequest) -> HttpResponse:
         resources = Resource.for_client(request.user)
     else:
         resources = Resource.public_ones()
-    points, frames = slider_curve(), slider_frames()
+    rendered = rendered_entries()
+    points, frames = slider_curve(), slider_frames(rendered)
     context = {
         "lesson": lesson().filled(lesson_model_figures()),
         "resources": resources,
-        "figures": lesson_figures(),
+        "figures": lesson_figures(rendered),
         "slider_points": points,
         "slider_frames": frames,
         "slider_data": {
