@@ -18,7 +18,7 @@ from psoascare.web.journal.models import (
     screening_needed,
 )
 from psoascare.web.journal.safety import screen
-from psoascare.web.journal.today import tick, today_for
+from psoascare.web.journal.today import Today, tick, today_for
 
 
 @client_required
@@ -28,10 +28,10 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "journal/today.html", _today_context(request.user, PainForm()))
 
 
-def _today_context(client: User, pain_form: PainForm, **extra: object) -> dict[str, object]:
+def _today_context(client: User, pain_form: PainForm, today: Today | None = None, **extra: object) -> dict[str, object]:
     therapist = client.profile.therapist
     return {
-        "today": today_for(client),
+        "today": today or today_for(client),
         "pain_form": pain_form,
         "psfs_due": PsfsAssessment.is_due(client, timezone.localdate()),
         "video_call_url": therapist.profile.video_call_url if therapist else "",
@@ -45,7 +45,7 @@ def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
     today_data = today_for(request.user)
     form = TickForm(request.POST, due_keys=today_data.due_keys)
     if not form.is_valid():
-        context = _today_context(request.user, PainForm(), tick_errors=form.errors)
+        context = _today_context(request.user, PainForm(), today_data, tick_errors=form.errors)
         return render(request, "journal/today.html", context, status=400)
     tick(request.user, today_data, form.cleaned_data["item_key"], undo=form.cleaned_data["undo"])
     return redirect("today")
@@ -54,12 +54,12 @@ def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 @require_POST
 def record_pain(request: AuthenticatedHttpRequest) -> HttpResponse:
-    today_data = today_for(request.user)
     form = PainForm(request.POST)
     if not form.is_valid():
         return render(request, "journal/today.html", _today_context(request.user, form), status=400)
-    PainRecord.record(request.user, today_data.day, form.cleaned_data["score"], form.cleaned_data["note"])
-    return redirect("safety_check" if screening_needed(request.user, today_data.day) else "today")
+    day = timezone.localdate()
+    PainRecord.record(request.user, day, form.cleaned_data["score"], form.cleaned_data["note"])
+    return redirect("safety_check" if screening_needed(request.user, day) else "today")
 
 
 @client_required
