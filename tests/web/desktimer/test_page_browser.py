@@ -7,26 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 
 from psoascare.web.accounts.models import create_client
 from psoascare.web.journal.models import DeskEvent as DeskEventRow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-APP = "psoascare.web.desktimer"
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def desk_urls(settings: Any) -> None:
-    if APP not in django_settings.INSTALLED_APPS:
-        settings.INSTALLED_APPS = [*django_settings.INSTALLED_APPS, APP]
-    settings.ROOT_URLCONF = "tests.web.desktimer.urls"
-
-
-def test_the_page_counts_down_and_records_a_break(
-    page: Any, live_server: Any, desk_urls: None, artifacts_dir: Path
-) -> None:
+def test_the_page_counts_down_and_records_a_break(page: Any, live_server: Any, artifacts_dir: Path) -> None:
     create_client("dora", "dora@example.org", PASSWORD, therapist=None)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

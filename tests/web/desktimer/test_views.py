@@ -7,21 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.test import Client, modify_settings, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from psoascare.web.journal.models import DeskEvent as DeskEventRow
 from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 
-APP = "psoascare.web.desktimer"
-_installed = (
-    modify_settings(INSTALLED_APPS={"append": APP}) if APP not in settings.INSTALLED_APPS else override_settings()
-)
 
-
-@_installed
-@override_settings(ROOT_URLCONF="tests.web.desktimer.urls")
 class DeskTimerTestCase(BaseTestCase):
     def post_event(self, payload: Any, client: Client | None = None, **extra: Any) -> Any:
         body = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
