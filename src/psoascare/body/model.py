@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from psoascare.body.geometry import MIRROR_Z, FloatArray, hip_rotation_matrix
 from psoascare.body.muscle_data import MODEL_NAMES, MUSCLE_KINDS, ModelSpec, MuscleSpec, model_spec
 from psoascare.body.postures import COORDINATES, Posture, check_angle, standing
-from psoascare.body.wrap import QUADRANTS, wrap_over_cylinder, wrapped_length_and_slope
+from psoascare.body.wrap import QUADRANTS, active_side_test, wrap_over_cylinder, wrapped_length_and_slope
 
 MUSCLES: tuple[str, ...] = ("psoas_r", "psoas_l", "iliacus_r", "iliacus_l")
 DEFAULT_MODEL = "rajagopal2016"
@@ -628,14 +628,10 @@ class BodyModel:
         rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]
         shift = [sum(m[row] * hip_offset[row] for row in range(3)) for m in rows]
         axis, sign = QUADRANTS[wrap.quadrant]
+        active = active_side_test(wrap.quadrant)
         radius = wrap.radius
         r_sq = radius * radius
         a_sq = ax * ax + ay * ay
-
-        def active(x: float, y: float) -> bool:
-            value = y if axis == 1 else x
-            return value < 0.0 if sign < 0 else value >= 0.0
-
         inside = a_sq < r_sq
         a_far = 0.0 if inside else math.sqrt(a_sq - r_sq)
         a_along, a_across = r_sq / a_sq, radius * a_far / a_sq

@@ -24,6 +24,7 @@ without trigonometry, except one arctangent for the swept angle: it is the inner
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,20 @@ QUADRANTS: dict[str, tuple[int, int]] = {
 }
 
 Coordinate = FloatArray | float
+
+
+def active_side_test(quadrant: str) -> Callable[[Any, Any], Any]:
+    """The test whether points (x, y) of the cylinder frame lie on the quadrant's active side, for numbers
+    or arrays alike; ValueError for an unsupported quadrant. OpenSim's sign test counts 0 as positive."""
+    if quadrant not in QUADRANTS:
+        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
+    axis, sign = QUADRANTS[quadrant]
+
+    def active(x: Any, y: Any) -> Any:
+        value = y if axis == 1 else x
+        return value < 0.0 if sign < 0 else value >= 0.0
+
+    return active
 
 
 @dataclass(frozen=True)
@@ -90,15 +105,11 @@ def wrap_segments(
     length: float = np.inf,
 ) -> WrapGeometry:
     """Wraps segments a -> b over a cylinder (coordinates in the cylinder frame; a may be fixed scalars)."""
-    if quadrant not in QUADRANTS:
-        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
-    axis, sign = QUADRANTS[quadrant]
+    on_active_side = active_side_test(quadrant)
     r_sq = radius * radius
 
     def active(x: Coordinate, y: Coordinate) -> BoolArray:
-        # OpenSim's sign test counts 0 as positive.
-        value = y if axis == 1 else x
-        return np.asarray(value < 0.0 if sign < 0 else value >= 0.0)
+        return np.asarray(on_active_side(x, y))
 
     dx, dy, dz = bx - ax, by - ay, bz - az
     straight_length = np.sqrt(dx * dx + dy * dy + dz * dz)
@@ -263,15 +274,9 @@ def wrapped_length_and_slope(
     whole path is one straight line at the same slope, so t = (across · t_xy, dz) / L_wrapped.
     The wrap decision is taken at the posture itself; it is the inner loop of every length and moment arm.
     """
-    if quadrant not in QUADRANTS:
-        raise ValueError(f"unsupported quadrant {quadrant!r}; supported: {', '.join(QUADRANTS)}")
-    axis, sign = QUADRANTS[quadrant]
+    active = active_side_test(quadrant)
+    axis, _ = QUADRANTS[quadrant]
     r_sq = radius * radius
-
-    def active(x: Any, y: Any) -> Any:
-        value = y if axis == 1 else x
-        return value < 0.0 if sign < 0 else value >= 0.0
-
     dx, dy, dz = bx - ax, by - ay, bz - az
     dxy_sq = dx * dx + dy * dy
     straight = np.sqrt(dxy_sq + dz * dz)
