@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from psoascare.cli.journal import Journal, JournalError, open_journal
+from psoascare.desk.activity.factory import BACKENDS
 from psoascare.desk.autostart.factory import autostart_for
 from psoascare.desk.policy import MAX_EVERY_MINUTES, MIN_EVERY_MINUTES, InvalidSettings, PolicySettings, WorkingHours
 from psoascare.desk.records import DeskEvent
@@ -37,7 +38,7 @@ DEFAULT_EVERY = 60
 DEFAULT_DAYS = "mon-fri"
 DEFAULT_HOURS = "08:00-18:00"
 PROGRAMME_TIMEOUT_SECONDS = 5.0
-SOURCES = ("x11", "gnome", "wayland", "macos", "windows", "none")
+SOURCES = tuple(BACKENDS)  # the activity factory's backend names
 BAR_WIDTH = 30
 
 desk_app = typer.Typer(
