@@ -64,13 +64,29 @@ class Exercise:
     @property
     def dose_text(self) -> str:
         """The dose in words, e.g. '2 × 30 s each side, 15 s rest'."""
-        if self.hold_seconds is not None:
-            work = f"{self.sets} × {self.hold_seconds:g} s"
-        else:
-            work = f"{self.sets} × {self.reps} reps"
-        where = "each side" if len(self.sides) > 1 else ("" if self.sides == ("both",) else self.sides[0])
-        rest = f", {self.rest_seconds:g} s rest" if self.sets > 1 and self.rest_seconds else ""
-        return " ".join(part for part in (work, where) if part) + rest
+        return dose_words(self.sets, self.hold_seconds, self.reps, self.sides, self.rest_seconds)
+
+
+def dose_words(
+    sets: int,
+    hold_seconds: float | None,
+    reps: int | None,
+    sides: tuple[str, ...],
+    rest_seconds: float,
+    *,
+    side_suffix: str = "",
+) -> str:
+    """A dose in words, e.g. '2 × 30 s each side, 15 s rest'; one side alone is named, then `side_suffix`
+    ('3 × 45 s right' or, with ' side', '3 × 45 s right side')."""
+    work = f"{sets} × {hold_seconds:g} s" if hold_seconds is not None else f"{sets} × {reps} reps"
+    if len(sides) > 1:
+        where = "each side"
+    elif sides == ("both",):
+        where = ""
+    else:
+        where = sides[0] + side_suffix
+    rest = f", {rest_seconds:g} s rest" if sets > 1 and rest_seconds else ""
+    return " ".join(part for part in (work, where) if part) + rest
 
 
 @dataclass(frozen=True)

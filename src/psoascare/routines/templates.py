@@ -24,6 +24,7 @@ from psoascare.routines.library import (
     LibraryError,
     check_sides,
     default_library,
+    dose_words,
     read_toml,
 )
 
@@ -107,6 +108,12 @@ class Dose:
             return self.hold_seconds
         assert self.reps is not None and self.seconds_per_rep is not None
         return self.reps * self.seconds_per_rep
+
+    def words(self, *, side_suffix: str = "") -> str:
+        """The dose in words, in the form of Exercise.dose_text ('2 × 30 s each side, 15 s rest')."""
+        return dose_words(
+            self.sets, self.hold_seconds, self.reps, self.sides, self.rest_seconds, side_suffix=side_suffix
+        )
 
 
 def resolve_dose(item: RoutineItem, exercise: Exercise, *, where: str = "") -> Dose:

@@ -8,7 +8,7 @@ from django.test import override_settings
 from psoascare.routines.library import default_library
 from psoascare.routines.templates import RoutineItem, resolve_dose
 from psoascare.web.calendarfeed.models import CalendarFeed
-from psoascare.web.handout.content import days_words, dose_words, handout_for
+from psoascare.web.handout.content import days_words, handout_for
 from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 from tests.web.handout.helpers import data_dir_with_figures
@@ -18,12 +18,12 @@ class DoseWordsTestCase(BaseTestCase):
     def test_it_words_an_unchanged_dose_as_the_library_does(self) -> None:
         for exercise in default_library():
             with self.subTest(exercise=exercise.slug):
-                self.assertEqual(dose_words(resolve_dose(RoutineItem(exercise.slug), exercise)), exercise.dose_text)
+                self.assertEqual(resolve_dose(RoutineItem(exercise.slug), exercise).words(), exercise.dose_text)
 
     def test_it_words_a_changed_dose(self) -> None:
         exercise = default_library().get("bed-edge-hang")
         item = RoutineItem("bed-edge-hang", sets=3, hold_seconds=45, sides=("right",))
-        self.assertEqual(dose_words(resolve_dose(item, exercise)), "3 × 45 s right, 15 s rest")
+        self.assertEqual(resolve_dose(item, exercise).words(), "3 × 45 s right, 15 s rest")
 
     def test_it_names_the_days(self) -> None:
         self.assertEqual(days_words([0, 1, 2, 3, 4, 5, 6]), "every day")

@@ -21,7 +21,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from psoascare.routines.library import ExerciseLibrary, default_library
 from psoascare.routines.plan import build_plan
 from psoascare.routines.schedule import parse_time, slot_name
-from psoascare.routines.templates import Dose, RoutineItem, RoutineTemplate
+from psoascare.routines.templates import RoutineItem, RoutineTemplate
 from psoascare.web.programs.models import Assignment
 
 PRODID = "-//PsoasCare//Routine calendar feed//EN"
@@ -104,15 +104,6 @@ def session_minutes(routine: RoutineTemplate, library: ExerciseLibrary) -> int:
     return max(1, math.ceil(build_plan(routine, library).total_seconds / 60))
 
 
-def dose_words(dose: Dose) -> str:
-    """The dose actually played, e.g. '2 × 30 s each side, 15 s rest'."""
-    each = f"{dose.hold_seconds:g} s" if dose.hold_seconds is not None else f"{dose.reps} reps"
-    work = f"{dose.sets} × {each}"
-    where = "each side" if len(dose.sides) > 1 else ("" if dose.sides == ("both",) else f"{dose.sides[0]} side")
-    rest = f", {dose.rest_seconds:g} s rest" if dose.sets > 1 and dose.rest_seconds else ""
-    return " ".join(part for part in (work, where) if part) + rest
-
-
 def _calendar_shell() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -160,7 +151,7 @@ def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplat
 
 
 def _item_line(item: RoutineItem, routine: RoutineTemplate, library: ExerciseLibrary) -> str:
-    return f"{library.get(item.exercise).title}: {dose_words(routine.dose(item, library))}"
+    return f"{library.get(item.exercise).title}: {routine.dose(item, library).words(side_suffix=' side')}"
 
 
 def _short_title(title: str) -> str:

@@ -22,7 +22,6 @@ from psoascare.body.figures import Figure, catalogue, read_manifest
 from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
 from psoascare.paths import figures_dir
 from psoascare.routines.library import Exercise, default_library
-from psoascare.routines.templates import Dose
 from psoascare.web.lessons.figures import LessonFigure, figure, figure_path, lesson_model_figures
 from psoascare.web.programs.models import Assignment
 
@@ -141,22 +140,6 @@ class Handout:
         return any(f.png is None for f in self.figures)
 
 
-def dose_words(dose: Dose) -> str:
-    """The client's dose in words, in the same form as Exercise.dose_text ('2 × 30 s each side, 15 s rest')."""
-    if dose.hold_seconds is not None:
-        work = f"{dose.sets} × {dose.hold_seconds:g} s"
-    else:
-        work = f"{dose.sets} × {dose.reps} reps"
-    if len(dose.sides) > 1:
-        where = "each side"
-    elif dose.sides == ("both",):
-        where = ""
-    else:
-        where = dose.sides[0]
-    rest = f", {dose.rest_seconds:g} s rest" if dose.sets > 1 and dose.rest_seconds else ""
-    return " ".join(part for part in (work, where) if part) + rest
-
-
 def days_words(days: list[int] | tuple[int, ...]) -> str:
     chosen = sorted({int(d) for d in days})
     if chosen == list(range(7)):
@@ -205,7 +188,7 @@ def _routine_part(assignment: Assignment, *, for_page: bool) -> RoutinePart:
             HandoutExercise(
                 slug=exercise.slug,
                 title=exercise.title,
-                dose_text=dose_words(template.dose(item, library)),
+                dose_text=template.dose(item, library).words(),
                 purpose=exercise.purpose,
                 steps=exercise.steps,
                 cautions=exercise.cautions,
