@@ -395,9 +395,7 @@ class DeskPolicy:
         """On exit: the open bout, up to the last input, so nothing sat is lost."""
         if self._bout_start is None or self._last_input is None:
             return []
-        events = self._end_bout(self._last_input)
-        self.state = State.AWAY
-        return events
+        return self._end_bout(self._last_input)
 
     # --- pacing -----------------------------------------------------------------------------------
 
