@@ -79,6 +79,17 @@ def angle_arrays(postures: PostureInput) -> dict[str, FloatArray]:
     return {name: np.array([float(getattr(item, name)) for item in posture_list]) for name in COORDINATES}
 
 
+def _turn_femur_point(
+    location: tuple[float, float, float], cos_f: Any, sin_f: Any, cos_a: Any, sin_a: Any, cos_r: Any, sin_r: Any
+) -> tuple[Any, Any, Any]:
+    """A femur point turned about the hip centre by R = Rz(flexion) Rx(adduction) Ry(rotation), applied right
+    to left, one axis at a time, from the angles' cosines and sines (numbers or arrays)."""
+    px, py, pz = location
+    x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
+    y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
+    return cos_f * x1 - sin_f * y2, sin_f * x1 + cos_f * y2, z2
+
+
 # ----- the compiled kernel ----------------------------------------------------------------------------
 # For large batches the same lengths and exact slopes are computed by one loop over postures, compiled
 # with numba when it is installed (imported only then: the CLI and single postures never load it). It
@@ -141,7 +152,7 @@ def _path_kernel(
             cos_a, sin_a = math.cos(angle), math.sin(angle)
             angle = rotation[i] * to_radians
             cos_r, sin_r = math.cos(angle), math.sin(angle)
-            for p in range(point_count):
+            for p in range(point_count):  # as _turn_femur_point
                 px, py, pz = points[p, 0], points[p, 1], points[p, 2]
                 x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
                 y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
@@ -340,21 +351,22 @@ class BodyModel:
         self, muscle: MuscleSpec, flexion: FloatArray, adduction: FloatArray, rotation: FloatArray
     ) -> list[FloatArray]:
         """Each path point of the RIGHT muscle in the pelvis frame, shape (n, 3), at these hip angles."""
-        cos_f, sin_f = np.cos(flexion), np.sin(flexion)
-        cos_a, sin_a = np.cos(adduction), np.sin(adduction)
-        cos_r, sin_r = np.cos(rotation), np.sin(rotation)
+        trig = (
+            np.cos(flexion),
+            np.sin(flexion),
+            np.cos(adduction),
+            np.sin(adduction),
+            np.cos(rotation),
+            np.sin(rotation),
+        )
+        hx, hy, hz = self._hip_centre_r
         points: list[FloatArray] = []
         for point in muscle.points:
-            px, py, pz = point.location
             if point.frame == "pelvis":
                 points.append(np.broadcast_to(np.array(point.location), (flexion.shape[0], 3)))
                 continue
-            # R = Rz(flexion) Rx(adduction) Ry(rotation), applied right to left, one axis at a time.
-            x1, z1 = cos_r * px + sin_r * pz, -sin_r * px + cos_r * pz
-            y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
-            x3, y3 = cos_f * x1 - sin_f * y2, sin_f * x1 + cos_f * y2
-            hx, hy, hz = self._hip_centre_r
-            points.append(np.stack([x3 + hx, y3 + hy, z2 + hz], axis=-1))
+            x, y, z = _turn_femur_point(point.location, *trig)
+            points.append(np.stack([x + hx, y + hy, z + hz], axis=-1))
         return points
 
     def _kind_lengths(
@@ -370,18 +382,13 @@ class BodyModel:
         dL/dθ = (w_y r_x - w_x r_y) / L. Only the wrapped segment needs the cylinder-frame point. Conditional
         via points are switched by the flexion itself, as OpenSim does; at the switch the slope is the slope
         of the path in use there, as OpenSim's moment arm is."""
-        cos_f, sin_f, cos_a, sin_a, cos_r, sin_r = trig
         muscle = self.spec.muscles[kind]
         hip = self._hip_centre_r
         turned: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
 
         def turned_point(index: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-            # The femur point turned by rotation (about y), adduction (about x), flexion (about z): R = Rz Rx Ry.
             if index not in turned:
-                px, py, pz = muscle.points[index].location
-                x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
-                y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
-                turned[index] = (cos_f * x1 - sin_f * y2, sin_f * x1 + cos_f * y2, z2)
+                turned[index] = _turn_femur_point(muscle.points[index].location, *trig)
             return turned[index]
 
         def segment(first: int, second: int) -> tuple[Any, Any]:
