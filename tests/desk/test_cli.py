@@ -56,6 +56,33 @@ def quiet() -> Console:
     return Console(file=open(os.devnull, "w"), width=120)
 
 
+# Run as the installed command: the plain timer (no display or session bus to find), recording to a clinic
+# server that is not there (port 9), so the recorded events land in the journal's outbox.
+ALL_DAY = ("--days", "mon-sun", "--hours", "00:00-00:00")
+
+
+def headless_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
+
+
+def desk_command(data_dir: Path, *options: str) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify", *options,
+        "--data-dir", str(data_dir), "--server", "http://127.0.0.1:9", "--token", "test-token",
+    ]  # fmt: skip
+
+
+def read_start(timer: subprocess.Popen[bytes]) -> str:
+    """What the timer prints until it has started and said what it watches (the journal line)."""
+    assert timer.stdout is not None
+    lines = []
+    for line in timer.stdout:
+        lines.append(line.decode())
+        if "journal:" in lines[-1]:
+            break
+    return "".join(lines)
+
+
 @pytest.mark.parametrize("every", ["19", "121"])
 def test_it_refuses_an_interval_outside_20_to_120_minutes(every: str) -> None:
     app = typer.Typer()
@@ -136,23 +163,12 @@ def test_a_real_run_stops_cleanly_on_sigterm_and_records_the_open_bout(tmp_path:
 
     The clinic server is unreachable (port 9), so the recorded events land in the journal's outbox.
     """
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-    command = [
-        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
-        "--days", "mon-sun", "--hours", "00:00-00:00", "--data-dir", str(tmp_path),
-        "--server", "http://127.0.0.1:9", "--token", "test-token",
-    ]  # fmt: skip
+    env, command = headless_env(), desk_command(tmp_path, *ALL_DAY)
     timer = subprocess.Popen(
         command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        lines = []
-        assert timer.stdout is not None
-        for line in timer.stdout:  # until the timer has started and said what it watches
-            lines.append(line.decode())
-            if "journal:" in lines[-1]:
-                break
-        text = "".join(lines)
+        text = read_start(timer)
         assert "plain timer (cannot see keyboard or mouse activity)" in text
         assert "type b + Enter after each break" in text
         assert b"psoascare.desk.service" in Path(f"/proc/{timer.pid}/cmdline").read_bytes()
@@ -253,12 +269,7 @@ def test_a_person_at_the_terminal_can_ask_for_status_take_a_break_and_quit(tmp_p
     import pty
     import select
 
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-    command = [
-        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
-        "--days", "mon-sun", "--hours", "00:00-00:00", "--data-dir", str(tmp_path),
-        "--server", "http://127.0.0.1:9", "--token", "test-token",
-    ]  # fmt: skip
+    env, command = headless_env(), desk_command(tmp_path, *ALL_DAY)
     controller, terminal = pty.openpty()
     timer = subprocess.Popen(command, env=env, stdin=terminal, stdout=terminal, stderr=terminal)
     os.close(terminal)
@@ -296,19 +307,12 @@ def test_a_person_at_the_terminal_can_ask_for_status_take_a_break_and_quit(tmp_p
 
 
 def test_a_second_timer_on_the_same_data_directory_refuses_to_start(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-    command = [
-        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
-        "--data-dir", str(tmp_path), "--server", "http://127.0.0.1:9", "--token", "test-token",
-    ]  # fmt: skip
+    env, command = headless_env(), desk_command(tmp_path)
     first = subprocess.Popen(
         command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        assert first.stdout is not None
-        for line in first.stdout:
-            if b"journal:" in line:
-                break
+        read_start(first)
         second = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
         assert second.returncode == 1
         assert f"a desk timer is already running for {tmp_path} (pid {first.pid})" in second.stderr
@@ -324,19 +328,12 @@ def test_a_bout_left_open_by_a_crash_is_recorded_at_the_next_start(tmp_path: Pat
 
     crashed = DeskEvent(DeskEventKind.SITTING_BOUT, NOW - timedelta(minutes=40), NOW - timedelta(minutes=2))
     (tmp_path / OPEN_BOUT_NAME).write_text(json.dumps(crashed.as_dict()))
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")}
-    command = [
-        str(Path(sys.executable).with_name("psoascare")), "desk", "--source", "none", "--no-notify",
-        "--data-dir", str(tmp_path), "--server", "http://127.0.0.1:9", "--token", "test-token",
-    ]  # fmt: skip
+    env, command = headless_env(), desk_command(tmp_path)
     timer = subprocess.Popen(
         command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
-        assert timer.stdout is not None
-        for line in timer.stdout:
-            if b"journal:" in line:
-                break
+        read_start(timer)
         timer.terminate()
         timer.wait(timeout=60)
     finally:
