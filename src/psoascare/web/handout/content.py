@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.body.figures import Figure, catalogue, read_manifest
+from psoascare.body.figures import Figure, catalogue
 from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
-from psoascare.paths import figures_dir
 from psoascare.routines.library import Exercise, default_library
-from psoascare.web.lessons.figures import LessonFigure, figure, figure_path, lesson_model_figures
+from psoascare.web.lessons.figures import LessonFigure, figure, figure_path, lesson_model_figures, rendered_entries
 from psoascare.web.programs.models import Assignment
 
 # The lesson is long; a handout keeps the three parts a client asks about: where, what, and sitting.
@@ -154,31 +153,30 @@ def _catalogue_by_key() -> dict[str, Figure]:
     return {f.key: f for f in catalogue()}
 
 
-def _rendered_png(key: str) -> Path | None:
-    entry = read_manifest(figures_dir()).get("figures", {}).get(key)
-    filename = str(entry.get("file", "")) if isinstance(entry, dict) else ""
-    return figure_path(filename) if filename.endswith(".png") else None
-
-
-def handout_figure(key: str, *, for_page: bool) -> HandoutFigure | None:
-    """A catalogue figure, or None when the body model has no picture with that key."""
+def handout_figure(key: str, rendered: dict[str, dict[str, Any]], *, for_page: bool) -> HandoutFigure | None:
+    """A catalogue figure, or None when the body model has no picture with that key.
+    `rendered` is lessons.figures.rendered_entries(), read once per handout."""
     known = _catalogue_by_key().get(key)
     if known is None:
         return None
-    web = figure(key) if for_page else None
+    web = figure(key, rendered) if for_page else None
     caption, alt = (web.caption, web.alt) if web else (known.caption, known.alt)
-    return HandoutFigure(key, caption, alt, _rendered_png(key), web)
+    filename = str(rendered.get(key, {}).get("file", ""))
+    png = figure_path(filename) if filename.endswith(".png") else None
+    return HandoutFigure(key, caption, alt, png, web)
 
 
-def _exercise_figure(exercise: Exercise, *, for_page: bool) -> HandoutFigure | None:
+def _exercise_figure(
+    exercise: Exercise, rendered: dict[str, dict[str, Any]], *, for_page: bool
+) -> HandoutFigure | None:
     """A stretch's picture: its posture from the side, which shows the hip angle the stretch is about.
     Other exercises get none: their posture is only where they start, and its picture would mislead."""
     if exercise.category != "stretch":
         return None
-    return handout_figure(f"{exercise.posture}-side", for_page=for_page)
+    return handout_figure(f"{exercise.posture}-side", rendered, for_page=for_page)
 
 
-def _routine_part(assignment: Assignment, *, for_page: bool) -> RoutinePart:
+def _routine_part(assignment: Assignment, rendered: dict[str, dict[str, Any]], *, for_page: bool) -> RoutinePart:
     template = assignment.template()
     library = default_library()
     exercises = []
@@ -193,7 +191,7 @@ def _routine_part(assignment: Assignment, *, for_page: bool) -> RoutinePart:
                 steps=exercise.steps,
                 cautions=exercise.cautions,
                 source=exercise.source,
-                figure=_exercise_figure(exercise, for_page=for_page),
+                figure=_exercise_figure(exercise, rendered, for_page=for_page),
             )
         )
     times = [str(t) for t in assignment.times]
@@ -253,6 +251,7 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
     therapist = profile.therapist if profile is not None else None
     therapist_profile = getattr(therapist, "profile", None) if therapist is not None else None
     filled = lesson().filled(lesson_model_figures())
+    rendered = rendered_entries()
     sections = {section.slug: section for section in filled.sections}
 
     links = [
@@ -282,13 +281,13 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
         prepared_on=timezone.localdate(),
         therapist_name=_display_name(therapist) if therapist is not None else "",
         video_call_url=therapist_profile.video_call_url if therapist_profile is not None else "",
-        routine=_routine_part(assignment, for_page=for_page) if assignment is not None else None,
+        routine=_routine_part(assignment, rendered, for_page=for_page) if assignment is not None else None,
         moves=_move_advice(assignment),
         lesson_title=filled.title,
         lesson_summary=filled.summary,
         lesson_sections=tuple(sections[slug] for slug in LESSON_SECTION_SLUGS if slug in sections),
         lesson_figures=tuple(
-            f for f in (handout_figure(key, for_page=for_page) for key in LESSON_FIGURE_KEYS) if f is not None
+            f for f in (handout_figure(key, rendered, for_page=for_page) for key in LESSON_FIGURE_KEYS) if f is not None
         ),
         red_flags=red_flags(),
         links=tuple(links),
