@@ -324,17 +324,29 @@ class BodyModel:
         self.name = name
         self.spec: ModelSpec = model_spec(name)
         self._hip_centre_r = self.spec.hip_centre("r")
-        # Each wrap cylinder's rotation (as nested lists of floats) and centre, right side.
-        self._wrap_frames: dict[str, tuple[list[list[float]], list[float]]] = {
-            kind: (spec.wrap.rotation("r").tolist(), spec.wrap.centre("r").tolist())
-            for kind, spec in self.spec.muscles.items()
-            if spec.wrap is not None
+        self._wrap_frames: dict[str, tuple[list[float], list[list[float]], list[float]]] = {
+            kind: self._cylinder_frame(spec) for kind, spec in self.spec.muscles.items() if spec.wrap is not None
         }
         self._standing_lengths: dict[str, float] | None = None
         self._tables: tuple[FloatArray, FloatArray, FloatArray] | None = None
 
     def __repr__(self) -> str:
         return f"BodyModel({self.name!r})"
+
+    def _cylinder_frame(self, muscle: MuscleSpec) -> tuple[list[float], list[list[float]], list[float]]:
+        """The wrapped segment in its cylinder's frame (right side, plain floats), b = M (p - c) with M = R^T:
+        the fixed pelvis start point a = M (q - c), the rows of M, and M (h - c), so that the femur end point
+        p = r + h (r turned about the hip centre h) is at b = M r + M (h - c)."""
+        wrap = muscle.wrap
+        assert wrap is not None
+        rotation, centre = wrap.rotation("r").tolist(), wrap.centre("r").tolist()
+        start = muscle.points[wrap.between_points[0] - 1].location
+        offset = [start[axis] - centre[axis] for axis in range(3)]
+        a = [sum(rotation[row][axis] * offset[row] for row in range(3)) for axis in range(3)]
+        rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]
+        hip_offset = [self._hip_centre_r[axis] - centre[axis] for axis in range(3)]
+        shift = [sum(m[row] * hip_offset[row] for row in range(3)) for m in rows]
+        return a, rows, shift
 
     # ----- kinematics -------------------------------------------------------------------------------
     def femur_pose(self, posture: Posture, side: str = "r") -> tuple[FloatArray, FloatArray]:
@@ -397,7 +409,7 @@ class BodyModel:
                 return math.dist(start.location, end.location), 0.0
             wrap = muscle.wrap
             if wrap is not None and (first + 1, second + 1) == wrap.between_points:
-                return self._wrapped_segment(kind, first, second, turned_point(second), with_slopes)
+                return self._wrapped_segment(kind, turned_point(second), with_slopes)
             pelvis_point, femur_index = (start, second) if start.frame == "pelvis" else (end, first)
             rx, ry, rz = turned_point(femur_index)
             wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
@@ -432,30 +444,16 @@ class BodyModel:
         return lengths, slopes
 
     def _wrapped_segment(
-        self,
-        kind: str,
-        first: int,
-        second: int,
-        turned: tuple[FloatArray, FloatArray, FloatArray],
-        with_slope: bool,
+        self, kind: str, turned: tuple[FloatArray, FloatArray, FloatArray], with_slope: bool
     ) -> tuple[FloatArray, Any]:
-        """The wrapped segment's length and slope, from a fixed pelvis point to a femur point (turned about
-        the hip centre: `turned` = r, the point is r + h)."""
-        muscle = self.spec.muscles[kind]
-        wrap = muscle.wrap
+        """The wrapped segment's length and slope, from its fixed pelvis point to its femur point (turned about
+        the hip centre: `turned` = r, the point is r + h); the data file puts every wrap there."""
+        wrap = self.spec.muscles[kind].wrap
         assert wrap is not None
-        start, end = muscle.points[first], muscle.points[second]
-        if start.frame != "pelvis" or end.frame != "femur":
-            raise NotImplementedError("a wrapped segment must run from a pelvis point to a femur point")
-        rotation, centre = self._wrap_frames[kind]
-        # Into the cylinder frame, b = M (p - c) with M = R^T. The fixed start point once, as numbers.
-        offset = [start.location[axis] - centre[axis] for axis in range(3)]
-        a = [sum(rotation[row][axis] * offset[row] for row in range(3)) for axis in range(3)]
-        # The femur point p = r + h: b = M r + M (h - c), and db/dθ = M (-r_y, r_x, 0).
+        a, rows, shift = self._wrap_frames[kind]
+        # In the cylinder frame b = M r + M (h - c), and db/dθ = M (-r_y, r_x, 0).
         rx, ry, rz = turned
-        hip_offset = [self._hip_centre_r[axis] - centre[axis] for axis in range(3)]
-        rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]  # rows of M
-        b = [m[0] * rx + m[1] * ry + (m[2] * rz + sum(m[row] * hip_offset[row] for row in range(3))) for m in rows]
+        b = [m[0] * rx + m[1] * ry + (m[2] * rz + m_shift) for m, m_shift in zip(rows, shift, strict=True)]
         velocity = (
             (rows[0][1] * rx - rows[0][0] * ry, rows[1][1] * rx - rows[1][0] * ry, rows[2][1] * rx - rows[2][0] * ry)
             if with_slope
@@ -596,7 +594,7 @@ class BodyModel:
                 wrap = muscle.wrap
                 if wrap is not None and (first + 1, second + 1) == wrap.between_points:
                     row[_TYPE] = _WRAPPED
-                    row[5:33] = self._wrap_constants(kind, start.location)
+                    row[5:33] = self._wrap_constants(kind)
                     return
                 wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
                 row[_TYPE] = _STRAIGHT
@@ -623,17 +621,12 @@ class BodyModel:
         )
         return self._tables
 
-    def _wrap_constants(self, kind: str, start: tuple[float, float, float]) -> list[float]:
+    def _wrap_constants(self, kind: str) -> list[float]:
         """Columns 5..32 of a wrapped term (see _TERM_WIDTH): as `_wrapped_segment` and
         `wrapped_length_and_slope` compute them."""
         wrap = self.spec.muscles[kind].wrap
         assert wrap is not None
-        rotation, centre = self._wrap_frames[kind]
-        offset = [start[axis] - centre[axis] for axis in range(3)]
-        ax, ay, az = (sum(rotation[row][axis] * offset[row] for row in range(3)) for axis in range(3))
-        hip_offset = [self._hip_centre_r[axis] - centre[axis] for axis in range(3)]
-        rows = [[rotation[row][axis] for row in range(3)] for axis in range(3)]
-        shift = [sum(m[row] * hip_offset[row] for row in range(3)) for m in rows]
+        (ax, ay, az), rows, shift = self._wrap_frames[kind]
         axis, sign = QUADRANTS[wrap.quadrant]
         active = active_side_test(wrap.quadrant)
         radius = wrap.radius
