@@ -19,3 +19,10 @@ def test_it_imports_the_body_core_without_web_cli_or_simulator_packages() -> Non
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_it_registers_the_body_command_without_loading_numpy() -> None:
+    # `psoascare --help` imports every command module; the body model and numpy load when a command runs.
+    code = "import sys\nimport psoascare.cli.body, psoascare.body.postures\nprint('numpy' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

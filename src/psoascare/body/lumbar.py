@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 
 from psoascare.body.geometry import MIRROR_Z, FloatArray
-from psoascare.body.muscle_data import model_spec
+from psoascare.body.muscle_data import DEFAULT_MODEL, model_spec
 from psoascare.body.postures import Posture
 
 VERTEBRA_NAMES: tuple[str, ...] = ("T12", "L1", "L2", "L3", "L4", "L5")
-DEFAULT_MODEL = "rajagopal2016"
 
 
 class LumbarDataError(ValueError):

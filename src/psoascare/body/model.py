@@ -24,12 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from psoascare.body.geometry import MIRROR_Z, FloatArray, hip_rotation_matrix
-from psoascare.body.muscle_data import MODEL_NAMES, MUSCLE_KINDS, ModelSpec, MuscleSpec, model_spec
+from psoascare.body.muscle_data import DEFAULT_MODEL, MODEL_NAMES, MUSCLE_KINDS, ModelSpec, MuscleSpec, model_spec
 from psoascare.body.postures import COORDINATES, Posture, check_angle, standing
 from psoascare.body.wrap import QUADRANTS, active_side_test, wrap_over_cylinder, wrapped_length_and_slope
 
 MUSCLES: tuple[str, ...] = ("psoas_r", "psoas_l", "iliacus_r", "iliacus_l")
-DEFAULT_MODEL = "rajagopal2016"
 
 # Step of the central difference for moment arms: small against the curvature of L(θ), large against
 # rounding (lengths ~0.2 m in float64).

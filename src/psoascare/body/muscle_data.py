@@ -1,4 +1,8 @@
-"""Reads `data/muscles.toml`: the psoas and iliacus paths of the OpenSim models (right side, pelvis frame)."""
+"""Reads `data/muscles.toml`: the psoas and iliacus paths of the OpenSim models (right side, pelvis frame).
+
+numpy (and the geometry and wrap modules that need it) is imported by the functions that use it, so that the
+CLI can name the models (MODEL_NAMES, DEFAULT_MODEL) without loading numpy.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from psoascare.body.geometry import FloatArray, body_fixed_xyz
-from psoascare.body.wrap import QUADRANTS
+if TYPE_CHECKING:
+    from psoascare.body.geometry import FloatArray
 
 MODEL_NAMES: tuple[str, ...] = ("gait2392", "rajagopal2016")
+DEFAULT_MODEL = "rajagopal2016"
 MUSCLE_KINDS: tuple[str, ...] = ("psoas", "iliacus")
 FRAMES: tuple[str, ...] = ("pelvis", "femur")
 
@@ -44,10 +47,14 @@ class WrapCylinderSpec:
 
     def rotation(self, side: str = "r") -> FloatArray:
         """Cylinder -> pelvis rotation; the left cylinder is the mirror image of the right."""
+        from psoascare.body.geometry import body_fixed_xyz
+
         a, b, c = self.xyz_body_rotation
         return body_fixed_xyz((a, b, c) if side == "r" else (-a, -b, c))
 
     def centre(self, side: str = "r") -> FloatArray:
+        import numpy as np
+
         x, y, z = self.translation
         return np.array([x, y, z if side == "r" else -z])
 
@@ -72,6 +79,8 @@ class ModelSpec:
     muscles: dict[str, MuscleSpec]
 
     def hip_centre(self, side: str = "r") -> FloatArray:
+        import numpy as np
+
         x, y, z = self.hip_centre_r
         return np.array([x, y, z if side == "r" else -z])
 
@@ -95,6 +104,8 @@ def _positive(where: str, table: dict[str, Any], key: str) -> float:
 
 
 def _parse_wrap(where: str, table: Any, point_count: int) -> WrapCylinderSpec:
+    from psoascare.body.wrap import QUADRANTS
+
     if not isinstance(table, dict):
         raise ModelDataError(f"{where}: field 'wrap' must be a table")
     quadrant = table.get("quadrant")

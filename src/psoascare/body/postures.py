@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # Every coordinate of a posture, in the order used for arrays of postures.
 COORDINATES: tuple[str, ...] = (
@@ -136,6 +137,8 @@ class Posture:
 
     def cycle_angles(self, percent: np.ndarray | float) -> dict[str, np.ndarray]:
         """Angles at points of the cycle (percent, wraps at 100), as arrays; other coordinates as stored."""
+        import numpy as np  # here, not at import: the CLI reads postures without loading numpy
+
         if not self.phases:
             raise PostureError(f"posture {self.name!r} is not a movement cycle")
         at = np.atleast_1d(np.asarray(percent, dtype=float)) % 100.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psoascare.body.model import DEFAULT_MODEL, MUSCLES, BodyModel
-from psoascare.body.muscle_data import MODEL_NAMES
+from psoascare.body.model import MUSCLES, BodyModel
+from psoascare.body.muscle_data import DEFAULT_MODEL, MODEL_NAMES
 from psoascare.body.postures import COORDINATES, Posture, PostureError, get_posture
 
 SIDES: tuple[str, ...] = ("r", "l", "both")

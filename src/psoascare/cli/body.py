@@ -1,4 +1,7 @@
-"""`psoascare body`: psoas and iliacus lengths and moment arms in a posture (parses and prints only)."""
+"""`psoascare body`: psoas and iliacus lengths and moment arms in a posture (parses and prints only).
+
+The body model (and numpy) is imported when the command runs, not when the CLI starts.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from psoascare.body.model import DEFAULT_MODEL, MUSCLES
+from psoascare.body.muscle_data import DEFAULT_MODEL
 from psoascare.body.postures import PostureError, UnknownPosture, load_postures
-from psoascare.body.report import body_report
 
 
 def _fail(message: str) -> typer.Exit:
@@ -29,6 +31,9 @@ def body(
     list_postures: bool = typer.Option(False, "--list", help="List the named postures and exit."),
 ) -> None:
     """Psoas and iliacus lengths, change against standing and hip-flexion moment arms in a posture."""
+    from psoascare.body.model import MUSCLES
+    from psoascare.body.report import body_report
+
     console = Console()
     if list_postures:
         table = Table(title="Postures")
