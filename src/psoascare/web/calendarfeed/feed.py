@@ -20,7 +20,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from psoascare.routines.library import ExerciseLibrary, default_library
 from psoascare.routines.plan import build_plan
-from psoascare.routines.schedule import parse_time, slot_name
+from psoascare.routines.schedule import slot_name
 from psoascare.routines.templates import RoutineItem, RoutineTemplate
 from psoascare.web.programs.models import Assignment
 
@@ -48,9 +48,10 @@ def build_feed(client: User) -> bytes:
     # keep the past occurrences instead of seeing a new series every day.
     first_day = first_due_day(assignment.assigned_at.astimezone(zone).date(), assignment.days)
     calendar.add_component(_vtimezone(first_day))
-    for at in sorted({parse_time(str(text)) for text in assignment.times}):
+    series = _series_properties(assignment, routine)
+    for at in sorted(set(routine.times)):
         start = datetime.combine(first_day, at, tzinfo=zone)
-        calendar.add_component(_routine_event(client, assignment, routine, start))
+        calendar.add_component(_routine_event(client, routine, start, series))
     return calendar.to_ical()
 
 
@@ -122,26 +123,34 @@ def _vtimezone(first_day: date) -> Timezone:
     return Timezone.from_tzid(settings.TIME_ZONE, first_date=first_day, last_date=last_day)
 
 
-def _routine_event(client: User, assignment: Assignment, routine: RoutineTemplate, start: datetime) -> Event:
+def _series_properties(assignment: Assignment, routine: RoutineTemplate) -> dict[str, object]:
+    """The properties every event of the routine shares, worked out once per feed rather than once per time."""
     library = default_library()
     play_url = settings.SITE_URL + reverse("routines:play", args=[routine.slug])
-    summary = event_summary(routine, start.time(), library)
+    # The therapist's edits are logged as AssignmentChange rows; they date and count the event's revisions.
+    latest_change = assignment.changes.first()
+    last_modified = max(assignment.assigned_at, latest_change.changed_at) if latest_change else assignment.assigned_at
+    return {
+        "last-modified": last_modified.astimezone(UTC),
+        "sequence": assignment.changes.count(),
+        "duration": timedelta(minutes=session_minutes(routine, library)),
+        "rrule": recurrence_rule(assignment.days),
+        "description": event_description(routine, play_url, library),
+        "url": play_url,
+        "transp": "TRANSPARENT",  # a few minutes of stretching should not mark the client as busy
+    }
+
+
+def _routine_event(client: User, routine: RoutineTemplate, start: datetime, series: dict[str, object]) -> Event:
+    summary = event_summary(routine, start.time())
     event = Event()
     # Stable per client, routine and time: a changed time is a different event, anything else an update.
     event.add("uid", f"psoascare-{client.pk}-{routine.slug}-{start:%H%M}@{_uid_host()}")
     event.add("dtstamp", datetime.now(UTC))
-    # The therapist's edits are logged as AssignmentChange rows; they date and count the event's revisions.
-    latest_change = assignment.changes.first()
-    last_modified = max(assignment.assigned_at, latest_change.changed_at) if latest_change else assignment.assigned_at
-    event.add("last-modified", last_modified.astimezone(UTC))
-    event.add("sequence", assignment.changes.count())
     event.add("dtstart", start)
-    event.add("duration", timedelta(minutes=session_minutes(routine, library)))
-    event.add("rrule", recurrence_rule(assignment.days))
     event.add("summary", summary)
-    event.add("description", event_description(routine, play_url, library))
-    event.add("url", play_url)
-    event.add("transp", "TRANSPARENT")  # a few minutes of stretching should not mark the client as busy
+    for name, value in series.items():
+        event.add(name, value)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
