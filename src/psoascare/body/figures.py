@@ -249,11 +249,15 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else {}
 
 
-def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    path = out_dir / MANIFEST_NAME
+def _write_text(path: Path, text: str) -> None:
+    """Write atomically, as `write_png` does: a half-written file is never served."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     partial.replace(path)
+
+
+def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    _write_text(out_dir / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def _manifest_entry(figure: Figure, filename: str, digest: str) -> dict[str, Any]:
@@ -354,9 +358,7 @@ class _Painter:
             camera=camera,
             labels=labels,
         )
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(markup, encoding="utf-8")
-        partial.replace(target)
+        _write_text(target, markup)
 
 
 def render_all(out_dir: Path | str, force: bool = False, progress: ProgressCallback | None = None) -> RenderSummary:
