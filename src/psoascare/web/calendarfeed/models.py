@@ -53,13 +53,16 @@ class CalendarFeed(models.Model):
     def path(self) -> str:
         return reverse("calendarfeed:feed", kwargs={"token": self.token})
 
+    def url(self, request: HttpRequest | None = None) -> str:
+        """The feed's absolute URL: from the request's host, else SITE_URL."""
+        if request is not None:
+            return request.build_absolute_uri(self.path())
+        return f"{settings.SITE_URL}{self.path()}"
+
 
 def feed_url_for(client: User, request: HttpRequest | None = None) -> str:
     """The absolute URL of the client's feed (made on first use): from the request's host, else SITE_URL."""
-    path = CalendarFeed.for_client(client).path()
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return f"{settings.SITE_URL}{path}"
+    return CalendarFeed.for_client(client).url(request)
 
 
 def webcal_url(feed_url: str) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.calendarfeed.feed import build_feed
-from psoascare.web.calendarfeed.models import CalendarFeed, feed_url_for, webcal_url
+from psoascare.web.calendarfeed.models import CalendarFeed, webcal_url
 
 
 @require_safe  # GET, and HEAD for calendar apps that check the link first
@@ -28,7 +28,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @client_required
 def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    feed_url = feed_url_for(request.user, request)
+    calendar_feed = CalendarFeed.for_client(request.user)
+    feed_url = calendar_feed.url(request)
     subscribe_url = webcal_url(feed_url)
     # segno draws the code from the URL's bits; nothing from the user is written into the SVG as text.
     qr_svg = segno.make(subscribe_url, error="m").svg_inline(scale=4, title="QR code of your calendar link")
@@ -36,7 +37,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "feed_url": feed_url,
         "subscribe_url": subscribe_url,
         "qr_svg": mark_safe(qr_svg),
-        "calendar_feed": CalendarFeed.for_client(request.user),
+        "calendar_feed": calendar_feed,
     }
     return render(request, "calendarfeed/calendar.html", context)
 
