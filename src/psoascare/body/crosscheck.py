@@ -164,8 +164,7 @@ def _add_muscle(osim: Any, model: Any, muscle: str, spec: MuscleSpec, side: str,
         cylinder.setName(wrap.name if side == "r" else wrap.name.removesuffix("_r") + "_l")
         cylinder.set_radius(wrap.radius)
         cylinder.set_length(wrap.length)
-        a, b, c = wrap.xyz_body_rotation
-        cylinder.set_xyz_body_rotation(osim.Vec3(a, b, c) if side == "r" else osim.Vec3(-a, -b, c))
+        cylinder.set_xyz_body_rotation(osim.Vec3(*wrap.body_rotation(side)))
         cylinder.set_translation(osim.Vec3(*_mirror(wrap.translation, side)))
         cylinder.set_quadrant(wrap.quadrant)
         pelvis.addWrapObject(cylinder)

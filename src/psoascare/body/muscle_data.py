@@ -45,12 +45,16 @@ class WrapCylinderSpec:
     quadrant: str
     between_points: tuple[int, int]  # 1-based path point numbers, as OpenSim's PathWrap range
 
+    def body_rotation(self, side: str = "r") -> tuple[float, float, float]:
+        """OpenSim's xyz_body_rotation (radians) of this side's cylinder: the left one mirrors the right."""
+        a, b, c = self.xyz_body_rotation
+        return (a, b, c) if side == "r" else (-a, -b, c)
+
     def rotation(self, side: str = "r") -> FloatArray:
-        """Cylinder -> pelvis rotation; the left cylinder is the mirror image of the right."""
+        """Cylinder -> pelvis rotation."""
         from psoascare.body.geometry import body_fixed_xyz
 
-        a, b, c = self.xyz_body_rotation
-        return body_fixed_xyz((a, b, c) if side == "r" else (-a, -b, c))
+        return body_fixed_xyz(self.body_rotation(side))
 
     def centre(self, side: str = "r") -> FloatArray:
         import numpy as np
