@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -176,25 +175,6 @@ def _add_muscle(osim: Any, model: Any, muscle: str, spec: MuscleSpec, side: str,
     return actuator
 
 
-# ----- MuJoCo (MyoLeg) ---------------------------------------------------------------------------------
-MYOLEG_HIP_JOINTS: dict[str, str] = {
-    f"hip_{coordinate}_{side}": f"hip_{coordinate}_{side}"
-    for side in ("r", "l")
-    for coordinate in ("flexion", "adduction", "rotation")
-}
-
-
-def myoleg_model_path() -> Path:
-    """The MyoLeg model file shipped by `myo-sim`."""
-    import myo_sim
-
-    leg = Path(myo_sim.__file__).resolve().parent / "models" / "leg"
-    for candidate in ("myolegs.xml", "myolegs_v0.xml", "myoleg.xml"):
-        if (leg / candidate).exists():
-            return leg / candidate
-    raise FileNotFoundError(f"no MyoLeg model file in {leg}")
-
-
 def opensim_wrapped_segment_length(
     start: tuple[float, float, float],
     end: tuple[float, float, float],
@@ -228,6 +208,7 @@ def opensim_wrapped_segment_length(
     return float(actuator.getLength(state))
 
 
+# ----- MuJoCo (MyoLeg) ---------------------------------------------------------------------------------
 @dataclass
 class MyoLegPsoasModel:
     """MuJoCo's MyoLeg (myo-sim; derived from Rajagopal2016, psoas wrap removed, iliacus wrap a sphere)."""
