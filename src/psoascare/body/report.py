@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from psoascare.body.model import MUSCLES, BodyModel
 from psoascare.body.muscle_data import DEFAULT_MODEL, MODEL_NAMES
-from psoascare.body.postures import COORDINATES, Posture, PostureError, get_posture
+from psoascare.body.postures import Posture, get_posture
 
 SIDES: tuple[str, ...] = ("r", "l", "both")
 
@@ -57,7 +57,4 @@ def body_report(
             overrides[f"hip_{movement}_{hip_side}"] = float(value)
     if overrides:
         posture = posture.with_angles(**overrides)
-    for coordinate in COORDINATES:
-        if not isinstance(getattr(posture, coordinate), int | float):
-            raise PostureError(f"{coordinate} is not a number")
     return BodyReport(model=model, posture=posture, muscles=BodyModel(model).report(posture))
