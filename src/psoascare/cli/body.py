@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from psoascare.body.muscle_data import DEFAULT_MODEL
-from psoascare.body.postures import PostureError, UnknownPosture, load_postures
+from psoascare.body.postures import UnknownPosture, load_postures
 
 
 def _fail(message: str) -> typer.Exit:
@@ -53,9 +53,7 @@ def body(
             side=side,
             model=model,
         )
-    except UnknownPosture as error:
-        raise _fail(str(error)) from None
-    except (PostureError, ValueError) as error:
+    except (UnknownPosture, ValueError) as error:  # PostureError is a ValueError
         raise _fail(str(error)) from None
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
