@@ -22,7 +22,6 @@ from psoascare.routines import (
     build_plan,
     default_library,
     default_routines,
-    get_routine,
 )
 from psoascare.routines.plan import check_record_matches_plan
 from psoascare.web.accounts.access import (
@@ -34,19 +33,13 @@ from psoascare.web.accounts.access import (
 from psoascare.web.accounts.models import Role, clients_of, role_of
 from psoascare.web.journal.models import StretchSession
 from psoascare.web.privacy.audit import record_access
+from psoascare.web.programs.models import routine_for_client
 from psoascare.web.routines.forms import CustomExerciseForm
 from psoascare.web.routines.models import CustomExercise
 
 MAX_BODY_BYTES = 256 * 1024  # a real session is a few kilobytes
 MAX_SPEED = 1000.0
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may be a little ahead of the server's
-
-try:
-    from psoascare.web.programs.models import routine_for_client
-except ImportError:  # without the programs app every client plays the library's template
-
-    def routine_for_client(user: User, slug: str) -> RoutineTemplate:
-        return get_routine(slug)
 
 
 def routine_for(user: User, slug: str) -> RoutineTemplate:
