@@ -105,12 +105,8 @@ def _player_context(request: HttpRequest, routine: RoutineTemplate, sessions_url
     plan = build_plan(routine)
     library = default_library()
     exercises = {
-        item.exercise: {
-            "title": library.get(item.exercise).title,
-            "steps": list(library.get(item.exercise).steps),
-            "cautions": list(library.get(item.exercise).cautions),
-        }
-        for item in routine.items
+        exercise.slug: {"title": exercise.title, "steps": list(exercise.steps), "cautions": list(exercise.cautions)}
+        for exercise in (library.get(item.exercise) for item in routine.items)
     }
     return {
         "routine": routine,
