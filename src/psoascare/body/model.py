@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -87,6 +88,25 @@ def _turn_femur_point(
     x1, z1 = cos_r * px + sin_r * pz, cos_r * pz - sin_r * px
     y2, z2 = cos_a * py - sin_a * z1, sin_a * py + cos_a * z1
     return cos_f * x1 - sin_f * y2, sin_f * x1 + cos_f * y2, z2
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A piece of a muscle's path in the cheapest exact form for its length (see `BodyModel._kind_lengths`)."""
+
+    form: float  # _CONSTANT (both ends on one bone), _STRAIGHT (pelvis point to femur point) or _WRAPPED
+    femur_point: int  # the index of the femur end; -1 for a _CONSTANT segment
+    constant: float = 0.0  # _CONSTANT: the length; _STRAIGHT: |p_femur|² + |w|²
+    w: tuple[float, float, float] = (0.0, 0.0, 0.0)  # _STRAIGHT: w = h - q, hip centre less the pelvis point
+
+
+@dataclass(frozen=True)
+class _Step:
+    """A muscle's path, step by step: one segment always in the path, or at a conditional via point the
+    segments into it, out of it and straight past it, with the hip flexion (degrees) that puts it in."""
+
+    segments: tuple[_Segment, ...]
+    active_hip_flexion_deg: tuple[float, float] | None = None
 
 
 # ----- the compiled kernel ----------------------------------------------------------------------------
@@ -326,11 +346,42 @@ class BodyModel:
         self._wrap_frames: dict[str, tuple[list[float], list[list[float]], list[float]]] = {
             kind: self._cylinder_frame(spec) for kind, spec in self.spec.muscles.items() if spec.wrap is not None
         }
+        # Each muscle's path as the numpy path and the kernel's tables both walk it.
+        self._steps: dict[str, tuple[_Step, ...]] = {
+            kind: self._path_steps(spec) for kind, spec in self.spec.muscles.items()
+        }
         self._standing_lengths: dict[str, float] | None = None
         self._tables: tuple[FloatArray, FloatArray, FloatArray] | None = None
 
     def __repr__(self) -> str:
         return f"BodyModel({self.name!r})"
+
+    def _path_steps(self, muscle: MuscleSpec) -> tuple[_Step, ...]:
+        steps: list[_Step] = []
+        index = 1
+        while index < len(muscle.points):
+            via = muscle.points[index].active_hip_flexion_deg
+            if via is None:
+                steps.append(_Step((self._segment(muscle, index - 1, index),)))
+                index += 1
+            else:
+                pairs = ((index - 1, index), (index, index + 1), (index - 1, index + 1))
+                steps.append(_Step(tuple(self._segment(muscle, first, second) for first, second in pairs), via))
+                index += 2
+        return tuple(steps)
+
+    def _segment(self, muscle: MuscleSpec, first: int, second: int) -> _Segment:
+        start, end = muscle.points[first], muscle.points[second]
+        if start.frame == end.frame:
+            return _Segment(_CONSTANT, -1, math.dist(start.location, end.location))
+        pelvis_point, femur_point = (start, second) if start.frame == "pelvis" else (end, first)
+        wrap = muscle.wrap
+        if wrap is not None and (first + 1, second + 1) == wrap.between_points:
+            return _Segment(_WRAPPED, femur_point)
+        hip = self._hip_centre_r
+        wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
+        base = sum(value * value for value in muscle.points[femur_point].location) + (wx * wx + wy * wy + wz * wz)
+        return _Segment(_STRAIGHT, femur_point, base, (wx, wy, wz))
 
     def _cylinder_frame(self, muscle: MuscleSpec) -> tuple[list[float], list[list[float]], list[float]]:
         """The wrapped segment in its cylinder's frame (right side, plain floats), b = M (p - c) with M = R^T:
@@ -394,47 +445,32 @@ class BodyModel:
         via points are switched by the flexion itself, as OpenSim does; at the switch the slope is the slope
         of the path in use there, as OpenSim's moment arm is."""
         muscle = self.spec.muscles[kind]
-        hip = self._hip_centre_r
         turned: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
 
-        def turned_point(index: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-            if index not in turned:
-                turned[index] = _turn_femur_point(muscle.points[index].location, *trig)
-            return turned[index]
-
-        def segment(first: int, second: int) -> tuple[Any, Any]:
-            start, end = muscle.points[first], muscle.points[second]
-            if start.frame == end.frame:
-                return math.dist(start.location, end.location), 0.0
-            wrap = muscle.wrap
-            if wrap is not None and (first + 1, second + 1) == wrap.between_points:
-                return self._wrapped_segment(kind, turned_point(second), with_slopes)
-            pelvis_point, femur_index = (start, second) if start.frame == "pelvis" else (end, first)
-            rx, ry, rz = turned_point(femur_index)
-            wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
-            base = sum(value * value for value in muscle.points[femur_index].location) + (wx * wx + wy * wy + wz * wz)
-            length = np.sqrt(base + 2.0 * (rx * wx + ry * wy + rz * wz))
+        def segment(piece: _Segment) -> tuple[Any, Any]:
+            if piece.form == _CONSTANT:
+                return piece.constant, 0.0
+            if piece.femur_point not in turned:
+                turned[piece.femur_point] = _turn_femur_point(muscle.points[piece.femur_point].location, *trig)
+            rx, ry, rz = turned[piece.femur_point]
+            if piece.form == _WRAPPED:
+                return self._wrapped_segment(kind, (rx, ry, rz), with_slopes)
+            wx, wy, wz = piece.w
+            length = np.sqrt(piece.constant + 2.0 * (rx * wx + ry * wy + rz * wz))
             return length, ((wy * rx - wx * ry) / length if with_slopes else 0.0)
 
         total_length: Any = 0.0
         total_slope: Any = 0.0
-        index = 1
-        count = len(muscle.points)
-        while index < count:
-            point = muscle.points[index]
-            if point.active_hip_flexion_deg is None:
-                length, slope = segment(index - 1, index)
-                index += 1
+        for step in self._steps[kind]:
+            if step.active_hip_flexion_deg is None:
+                length, slope = segment(step.segments[0])
             else:
                 # A conditional via point: through it while active, straight past it otherwise.
-                low, high = point.active_hip_flexion_deg
+                low, high = step.active_hip_flexion_deg
                 active = (flexion_deg >= low) & (flexion_deg <= high)
-                before, before_slope = segment(index - 1, index)
-                after, after_slope = segment(index, index + 1)
-                past, past_slope = segment(index - 1, index + 1)
+                (before, before_slope), (after, after_slope), (past, past_slope) = map(segment, step.segments)
                 length = np.where(active, before + after, past)
                 slope = np.where(active, before_slope + after_slope, past_slope) if with_slopes else 0.0
-                index += 2
             total_length = total_length + length
             total_slope = total_slope + slope
         size = flexion_deg.shape[0]
@@ -571,48 +607,34 @@ class BodyModel:
         conditional via point ranges (c, 2); the same segments, in the same order, as `_kind_lengths`."""
         if self._tables is not None:
             return self._tables
-        hip = self._hip_centre_r
         points: list[tuple[float, float, float]] = []
         terms: list[list[float]] = []
         conditions: list[tuple[float, float]] = []
+
+        def add(kind: str, piece: _Segment, condition: int, mode: float) -> None:
+            row = [0.0] * _TERM_WIDTH
+            row[_TYPE], row[_KIND] = piece.form, float(MUSCLE_KINDS.index(kind))
+            row[_CONDITION], row[_MODE] = float(condition), mode
+            terms.append(row)
+            if piece.form == _CONSTANT:
+                row[5] = piece.constant
+                return
+            row[_POINT] = float(len(points))
+            points.append(self.spec.muscles[kind].points[piece.femur_point].location)
+            if piece.form == _WRAPPED:
+                row[5:33] = self._wrap_constants(kind)
+            else:
+                row[5], row[6:9] = piece.constant, list(piece.w)
+
         for kind in MUSCLE_KINDS:
-            muscle = self.spec.muscles[kind]
-
-            def add(first: int, second: int, condition: int, mode: float, kind: str = kind) -> None:
-                muscle = self.spec.muscles[kind]
-                start, end = muscle.points[first], muscle.points[second]
-                row = [0.0] * _TERM_WIDTH
-                row[_KIND], row[_CONDITION], row[_MODE] = float(MUSCLE_KINDS.index(kind)), float(condition), mode
-                terms.append(row)
-                if start.frame == end.frame:
-                    row[_TYPE], row[5] = _CONSTANT, math.dist(start.location, end.location)
-                    return
-                pelvis_point, femur_point = (start, end) if start.frame == "pelvis" else (end, start)
-                row[_POINT] = float(len(points))
-                points.append(femur_point.location)
-                wrap = muscle.wrap
-                if wrap is not None and (first + 1, second + 1) == wrap.between_points:
-                    row[_TYPE] = _WRAPPED
-                    row[5:33] = self._wrap_constants(kind)
-                    return
-                wx, wy, wz = (hip[axis] - pelvis_point.location[axis] for axis in range(3))
-                row[_TYPE] = _STRAIGHT
-                row[5] = sum(value * value for value in femur_point.location) + (wx * wx + wy * wy + wz * wz)
-                row[6:9] = [wx, wy, wz]
-
-            index = 1
-            while index < len(muscle.points):
-                point = muscle.points[index]
-                if point.active_hip_flexion_deg is None:
-                    add(index - 1, index, -1, _ALWAYS)
-                    index += 1
-                else:
-                    condition = len(conditions)
-                    conditions.append(point.active_hip_flexion_deg)
-                    add(index - 1, index, condition, _WHILE_ACTIVE)
-                    add(index, index + 1, condition, _WHILE_ACTIVE)
-                    add(index - 1, index + 1, condition, _WHILE_INACTIVE)
-                    index += 2
+            for step in self._steps[kind]:
+                if step.active_hip_flexion_deg is None:
+                    add(kind, step.segments[0], -1, _ALWAYS)
+                    continue
+                condition = len(conditions)
+                conditions.append(step.active_hip_flexion_deg)
+                for piece, mode in zip(step.segments, (_WHILE_ACTIVE, _WHILE_ACTIVE, _WHILE_INACTIVE), strict=True):
+                    add(kind, piece, condition, mode)
         self._tables = (
             np.array(points, dtype=float).reshape(-1, 3),
             np.array(terms, dtype=float).reshape(-1, _TERM_WIDTH),
