@@ -13,7 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -180,14 +181,21 @@ def test_the_speaker_starts_espeak_without_waiting_and_cuts_an_old_cue() -> None
 # --- the real command in a pseudo-terminal ------------------------------------------------------------
 
 
-def spawn_in_pty(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+@contextmanager
+def spawn_in_pty(args: list[str], tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The command running in a pseudo-terminal; on the way out the terminal is closed and the command killed."""
     master, slave = pty.openpty()
     env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path), "COLUMNS": "100", "TERM": "xterm"}
     process = subprocess.Popen(
         [str(PSOASCARE), *args], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
     )
     os.close(slave)
-    return process, master
+    try:
+        yield process, master
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
 
 
 def read_until(master: int, process: subprocess.Popen[bytes], done: Callable[[str], bool], limit: float) -> str:
@@ -217,17 +225,12 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 @pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
 def test_the_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     # Slow enough (×10) that the SIGINT lands mid-routine.
-    process, master = spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path)
-    try:
+    with spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path) as (process, master):
         before = read_until(master, process, lambda text: "Left leg: let it hang" in text, limit=60)
         assert "Left leg: let it hang" in before, before
         process.send_signal(signal.SIGINT)
         after = read_until(master, process, lambda _: False, limit=30)
         code = process.wait(timeout=30)
-    finally:
-        os.close(master)
-        if process.poll() is None:
-            process.kill()
     assert code == 130, before + after
     assert "Abandoned" in after and "Traceback" not in after
     # A fresh data directory has no client: the routine still ran, and says it was not recorded.
@@ -258,14 +261,9 @@ def test_the_command_completes_in_a_terminal_and_records_it(tmp_path: Path) -> N
     env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", DJANGO_SETUP, str(tmp_path)], env=env, check=True, timeout=120)
     args = ["stretch", "bed-edge", "--seconds-scale", "0.01", "--no-voice", "--client", "erin"]
-    process, master = spawn_in_pty([*args, "--data-dir", str(tmp_path)], tmp_path)
-    try:
+    with spawn_in_pty([*args, "--data-dir", str(tmp_path)], tmp_path) as (process, master):
         output = read_until(master, process, lambda _: False, limit=60)
         code = process.wait(timeout=30)
-    finally:
-        os.close(master)
-        if process.poll() is None:
-            process.kill()
     assert code == 0, output
     for text in ("Left leg: let it hang… 30 seconds", "Switch sides", "Right leg", "Rest, 15 seconds", "Finished"):
         assert text in output
@@ -314,8 +312,7 @@ def test_it_pauses_skips_and_stops_from_keys() -> None:
 
 @pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
 def test_the_command_reads_keys_in_a_terminal(tmp_path: Path) -> None:
-    process, master = spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path)
-    try:
+    with spawn_in_pty(["stretch", "bed-edge", "--seconds-scale", "0.1", "--no-voice"], tmp_path) as (process, master):
         output = read_until(master, process, lambda text: "Left leg: let it hang" in text, limit=60)
         os.write(master, b" ")
         output += read_until(master, process, lambda text: "Paused" in text, limit=30)
@@ -326,10 +323,6 @@ def test_the_command_reads_keys_in_a_terminal(tmp_path: Path) -> None:
         os.write(master, b"q")
         output += read_until(master, process, lambda _: False, limit=30)
         code = process.wait(timeout=30)
-    finally:
-        os.close(master)
-        if process.poll() is None:
-            process.kill()
     assert code == 130, output
     for text in ("Paused: press space to go on.", "Going on.", "Skipped.", "Switch sides", "Abandoned"):
         assert text in output
