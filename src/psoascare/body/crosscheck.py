@@ -70,17 +70,16 @@ class OpenSimPsoasModel:
         lengths = {muscle: np.empty(count) for muscle in MUSCLES}
         moment_arms = {muscle: np.empty(count) for muscle in MUSCLES}
         fibres = {muscle: np.empty(count) for muscle in MUSCLES} if with_fibres else {}
+        flexion = {muscle: self.coordinates[f"hip_flexion_{split_muscle_name(muscle)[1]}"] for muscle in MUSCLES}
         for index in range(count):
             self.set_angles({name: float(values[index]) for name, values in angles.items()})
+            if with_fibres:
+                self.model.realizeVelocity(self.state)
             for muscle in MUSCLES:
-                _, side = split_muscle_name(muscle)
                 actuator = self.muscles[muscle]
                 lengths[muscle][index] = actuator.getLength(self.state)
-                moment_arms[muscle][index] = actuator.computeMomentArm(
-                    self.state, self.coordinates[f"hip_flexion_{side}"]
-                )
+                moment_arms[muscle][index] = actuator.computeMomentArm(self.state, flexion[muscle])
                 if with_fibres:
-                    self.model.realizeVelocity(self.state)
                     fibres[muscle][index] = actuator.getNormalizedFiberLength(self.state)
         return lengths, moment_arms, fibres
 
