@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from psoascare.body.render.views import SIDES
+from psoascare.body.render.views import SIDES, frame_camera
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -299,8 +299,6 @@ def camera_for_poses(
     height: int,
 ) -> Camera:
     """One camera that fits every pose in `poses`, so a sequence of frames does not jump or zoom."""
-    from psoascare.body.render.views import frame_camera
-
     points = []
     for angles, paths in poses:
         leg.pose(angles)
