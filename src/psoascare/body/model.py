@@ -57,7 +57,7 @@ def angle_arrays(postures: PostureInput) -> dict[str, FloatArray]:
     (coordinates left out are 0, the standing value).
     """
     if isinstance(postures, Posture):
-        return {name: np.array([float(getattr(postures, name))]) for name in COORDINATES}
+        return {name: np.array([value]) for name, value in postures.angles().items()}
     if isinstance(postures, Mapping):
         unknown = set(postures) - set(COORDINATES)
         if unknown:
@@ -403,10 +403,7 @@ class BodyModel:
         """Femur -> pelvis rotation (3, 3) and the hip joint centre (3,) in the pelvis frame."""
         if side not in ("r", "l"):
             raise ValueError(f"side must be 'r' or 'l', got {side!r}")
-        angles = [
-            np.radians([float(getattr(posture, f"hip_{name}_{side}"))]) for name in ("flexion", "adduction", "rotation")
-        ]
-        rotation = hip_rotation_matrix(angles[0], angles[1], angles[2], side)[0]
+        rotation = hip_rotation_matrix(*self._hip_angles(angle_arrays(posture), side), side)[0]
         return rotation, self.spec.hip_centre(side)
 
     def _right_points(
