@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -239,8 +239,11 @@ class DeskRunner:
                 return
             self.answer(line)
 
-    def run(self) -> None:
+    def run(self, greeting: Sequence[str] = ()) -> None:
+        """Says the greeting, then looks and waits until stopped; a stop even during the greeting closes cleanly."""
         try:
+            for line in greeting:
+                self.say(line)
             while True:
                 self.wait(self.step())
         except (Stop, KeyboardInterrupt):
@@ -371,20 +374,20 @@ def main(clock: Clock | None = None) -> int:
         checkpoint=checkpoint if config.recording else None,
     )
     runner.undelivered = leftover is not None and config.recording
-    runner.say(f"PsoasCare desk timer (pid {os.getpid()}): a nudge after {config.every_minutes} min of sitting")
-    runner.say(f"  working hours: {config.work_days} {config.work_hours}")
-    runner.say(f"  activity: {source_choice.source.name}")
-    for line in source_choice.passed_over:
-        runner.say(f"    not used: {line}")
+    greeting = [
+        f"PsoasCare desk timer (pid {os.getpid()}): a nudge after {config.every_minutes} min of sitting",
+        f"  working hours: {config.work_days} {config.work_hours}",
+        f"  activity: {source_choice.source.name}",
+        *(f"    not used: {line}" for line in source_choice.passed_over),
+    ]
     if not source_choice.source.can_see_activity:
-        runner.say("  it cannot see when you get up: type b + Enter after each break")
-    runner.say(f"  nudges: {notifier_choice.notifier.name}")
-    for line in notifier_choice.passed_over:
-        runner.say(f"    not used: {line}")
-    runner.say(f"  journal: {config.recording_description}")
+        greeting.append("  it cannot see when you get up: type b + Enter after each break")
+    greeting.append(f"  nudges: {notifier_choice.notifier.name}")
+    greeting += [f"    not used: {line}" for line in notifier_choice.passed_over]
+    greeting.append(f"  journal: {config.recording_description}")
     if interactive:
-        runner.say("  type 5 or 10 to snooze, b for a break taken, s for status, q or Ctrl-C to quit")
-    runner.run()
+        greeting.append("  type 5 or 10 to snooze, b for a break taken, s for status, q or Ctrl-C to quit")
+    runner.run(greeting)
     runner.say("desk timer stopped" + (" (open bout recorded)" if config.recording else ""))
     return 0
 
