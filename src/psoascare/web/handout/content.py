@@ -21,6 +21,7 @@ from django.utils import timezone
 from psoascare.body.figures import Figure, catalogue
 from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
 from psoascare.routines.library import Exercise, default_library
+from psoascare.routines.templates import RoutineTemplate
 from psoascare.web.lessons.figures import LessonFigure, figure, figure_path, lesson_model_figures, rendered_entries
 from psoascare.web.programs.models import Assignment
 
@@ -176,8 +177,9 @@ def _exercise_figure(
     return handout_figure(f"{exercise.posture}-side", rendered, for_page=for_page)
 
 
-def _routine_part(assignment: Assignment, rendered: dict[str, dict[str, Any]], *, for_page: bool) -> RoutinePart:
-    template = assignment.template()
+def _routine_part(
+    assignment: Assignment, template: RoutineTemplate, rendered: dict[str, dict[str, Any]], *, for_page: bool
+) -> RoutinePart:
     library = default_library()
     exercises = []
     for item in template.items:
@@ -204,9 +206,8 @@ def _routine_part(assignment: Assignment, rendered: dict[str, dict[str, Any]], *
     )
 
 
-def _move_advice(assignment: Assignment | None) -> MoveAdvice:
+def _move_advice(assignment: Assignment | None, move_slugs: tuple[str, ...]) -> MoveAdvice:
     library = default_library()
-    move_slugs = assignment.template().moves if assignment else ()
     moves = tuple(library.get(slug) for slug in move_slugs) or library.in_category("move")
     if assignment is None:
         return MoveAdvice(None, "in working hours", "on working days", moves)
@@ -252,6 +253,12 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
     therapist_profile = getattr(therapist, "profile", None) if therapist is not None else None
     filled = lesson().filled(lesson_model_figures())
     rendered = rendered_entries()
+    if assignment is None:
+        routine, moves = None, _move_advice(None, ())
+    else:
+        template = assignment.template()  # resolved once for the routine and the moves
+        routine = _routine_part(assignment, template, rendered, for_page=for_page)
+        moves = _move_advice(assignment, template.moves)
     sections = {section.slug: section for section in filled.sections}
 
     links = [
@@ -281,8 +288,8 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
         prepared_on=timezone.localdate(),
         therapist_name=_display_name(therapist) if therapist is not None else "",
         video_call_url=therapist_profile.video_call_url if therapist_profile is not None else "",
-        routine=_routine_part(assignment, rendered, for_page=for_page) if assignment is not None else None,
-        moves=_move_advice(assignment),
+        routine=routine,
+        moves=moves,
         lesson_title=filled.title,
         lesson_summary=filled.summary,
         lesson_sections=tuple(sections[slug] for slug in LESSON_SECTION_SLUGS if slug in sections),
