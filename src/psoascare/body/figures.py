@@ -156,12 +156,12 @@ def slider_curve(
 def catalogue(model: BodyModel | None = None) -> list[Figure]:
     """Every figure, in display order: postures (front, side), the lumbar close-up, slider frames."""
     model = model or BodyModel(MODEL_NAME)
+    standing_mm = model.standing_lengths()["psoas_r"] * 1000.0
     figures: list[Figure] = []
     for name, posture in load_postures().items():
         changes = _psoas_changes(model, posture)
         if name == "standing":
-            length_mm = model.report(posture)["psoas_r"]["length_mm"]
-            caption = f"{posture.title}: the reference posture, psoas {length_mm:.0f} mm"
+            caption = f"{posture.title}: the reference posture, psoas {standing_mm:.0f} mm"
         else:
             caption = f"{posture.title}: {_change_phrase(changes)}"
         for view in ("front", "side"):
@@ -169,7 +169,6 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
                 Figure(f"{name}-{view}", "posture", posture, view, _posture_alt(posture, view), caption, changes)
             )
     upright = standing()
-    length_mm = model.report(upright)["psoas_r"]["length_mm"]
     figures.append(
         Figure(
             LUMBAR_CLOSE_UP_KEY,
@@ -181,7 +180,7 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
             "of the pelvis, where the psoas continues over the front of the hip joint to the thigh bone; "
             "the orange iliacus lines the inside of the pelvis and joins it.",
             f"Lumbar spine and pelvis, standing: psoas fascicles from T12–L5 join at the pelvic brim; "
-            f"psoas {length_mm:.0f} mm from pelvis to femur",
+            f"psoas {standing_mm:.0f} mm from pelvis to femur",
             _psoas_changes(model, upright),
         )
     )
