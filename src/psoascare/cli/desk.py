@@ -29,14 +29,11 @@ from psoascare.desk.activity.factory import BACKENDS
 from psoascare.desk.autostart.factory import autostart_for
 from psoascare.desk.policy import MAX_EVERY_MINUTES, MIN_EVERY_MINUTES, InvalidSettings, PolicySettings, WorkingHours
 from psoascare.desk.records import DeskEvent
-from psoascare.desk.service import CONFIG_VARIABLE, DeskConfig
+from psoascare.desk.service import CONFIG_VARIABLE, DEFAULT_DAYS, DEFAULT_EVERY, DEFAULT_HOURS, DeskConfig
 from psoascare.desk.spool import SPOOL_NAME, Spool
 from psoascare.desk.stats import DaySummary, summarise, week_start
 
 EXIT_USAGE = 2
-DEFAULT_EVERY = 60
-DEFAULT_DAYS = "mon-fri"
-DEFAULT_HOURS = "08:00-18:00"
 PROGRAMME_TIMEOUT_SECONDS = 5.0
 SOURCES = tuple(BACKENDS)  # the activity factory's backend names
 BAR_WIDTH = 30

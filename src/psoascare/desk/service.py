@@ -53,13 +53,17 @@ OPEN_BOUT_NAME = "desk-open-bout.json"
 CHECKPOINT_SECONDS = 300.0
 LOCK_NAME = "desk-timer.lock"
 DELIVERY_TIMEOUT_SECONDS = 120
+# What the timer runs with when neither the options nor the client's programme say otherwise.
+DEFAULT_EVERY = 60
+DEFAULT_DAYS = "mon-fri"
+DEFAULT_HOURS = "08:00-18:00"
 
 
 @dataclass
 class DeskConfig:
-    every_minutes: int = 60
-    work_days: str = "mon-fri"
-    work_hours: str = "08:00-18:00"
+    every_minutes: int = DEFAULT_EVERY
+    work_days: str = DEFAULT_DAYS
+    work_hours: str = DEFAULT_HOURS
     data_dir: str = ""
     recording: bool = False
     recording_description: str = "not recorded"
