@@ -113,8 +113,8 @@ def run() -> str:
             xvfb.wait(timeout=10)
         log.close()
     outbox = work / "outbox.jsonl"
-    recorded = outbox.read_text().count("sitting_bout") if outbox.exists() else 0
-    natural = outbox.read_text().count("natural_break") if outbox.exists() else 0
+    queued = outbox.read_text() if outbox.exists() else ""
+    recorded, natural = queued.count("sitting_bout"), queued.count("natural_break")
     wakeups = switches / elapsed
     cpu_percent = (cpu - cpu_0) / elapsed * 100
     children_cpu = children - children_0
