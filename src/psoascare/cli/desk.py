@@ -171,7 +171,6 @@ def run_desk(
         return 0
 
     directory = _data_dir(data_dir)
-    options: dict[str, str | None] = {"data_dir": str(directory), "client": client, "server": server, "token": token}
     try:
         journal = journal_opener(data_dir=directory, client=client, server=server, token=token)
     except JournalError as exc:
@@ -203,7 +202,7 @@ def run_desk(
         source=source,
         native_notifications=native,
         deliver_command=[sys.executable, "-m", "psoascare.cli.desk", "deliver"],
-        journal_options=options,
+        journal_options={"client": client, "server": server, "token": token},
     )
     return (exec_service or _exec_service)(config)
 
@@ -344,10 +343,10 @@ def register(app: typer.Typer) -> None:
 def _deliver_main() -> int:
     """The helper the timer starts: spool -> journal, then exit (it may import Django; it does not linger)."""
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
-    options = config.journal_options
+    directory, options = Path(config.data_dir), config.journal_options
     try:
         journal = open_journal(
-            data_dir=Path(options["data_dir"] or config.data_dir),
+            data_dir=directory,
             client=options.get("client"),
             server=options.get("server"),
             token=options.get("token"),
@@ -357,7 +356,7 @@ def _deliver_main() -> int:
         return 1
     if not journal.recording:
         return 1
-    deliver_spool(journal, Spool(Path(config.data_dir) / SPOOL_NAME), lambda text: print(text, file=sys.stderr))
+    deliver_spool(journal, Spool(directory / SPOOL_NAME), lambda text: print(text, file=sys.stderr))
     return 0
 
 

@@ -71,7 +71,7 @@ class DeskConfig:
     native_notifications: bool = True
     deliver_every_minutes: float = 15.0
     deliver_command: list[str] = field(default_factory=list)
-    #: What the delivery helper passes to the journal: data_dir, client, server, token.
+    #: What the delivery helper passes to the journal besides data_dir: client, server, token.
     journal_options: dict[str, str | None] = field(default_factory=dict)
 
     def settings(self) -> PolicySettings:
