@@ -16,10 +16,9 @@ from importlib.resources.abc import Traversable
 from typing import Final
 
 from psoascare.body.postures import load_postures
-from psoascare.routines.records import SLUG_PATTERN
+from psoascare.routines.records import SIDES, SLUG_PATTERN
 
 CATEGORIES: Final = ("stretch", "strengthen", "move", "clinic")
-SIDE_CHOICES: Final = ("left", "right", "both")
 
 # Shown before every guided session; from /work/shared/domain/safety-and-outcomes.md (NHS Gloucestershire
 # pathway after NICE NG59, RCGP guideline). The app screens nothing itself: it points to a clinician.
@@ -177,7 +176,7 @@ def check_sides(sides: tuple[str, ...], label: str) -> tuple[str, ...]:
     if not sides:
         raise LibraryError(f"{label}: field 'sides' must name at least one side")
     for side in sides:
-        if side not in SIDE_CHOICES:
+        if side not in SIDES:
             raise LibraryError(f"{label}: field 'sides' allows left, right or both, got {side!r}")
     if len(set(sides)) != len(sides):
         raise LibraryError(f"{label}: field 'sides' names a side twice: {list(sides)}")
