@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
 import threading
@@ -21,7 +20,8 @@ from psoascare.desk.activity.factory import choose_activity_source
 from psoascare.desk.activity.gnome import GnomeMutterSource
 from psoascare.desk.notify.native import NativeNotifier
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from .tools import tool_missing
+
 Strings = Annotated[list[str], DBusSignature("as")]
 Hints = Annotated[dict[str, Variant], DBusSignature("a{sv}")]
 Int32 = Annotated[int, DBusSignature("i")]
@@ -83,9 +83,10 @@ class PrivateBus:
 
     def __init__(self) -> None:
         if shutil.which("dbus-daemon") is None:
-            if IN_CI:
-                pytest.fail("dbus-daemon is missing; under CI=true the D-Bus backends must be tested")
-            pytest.skip("dbus-daemon is not installed (Debian: apt-get install dbus-daemon)")
+            tool_missing(
+                "dbus-daemon is not installed (Debian: apt-get install dbus-daemon)",
+                "the D-Bus backends must be tested",
+            )
         self.daemon = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
             stdout=subprocess.PIPE,

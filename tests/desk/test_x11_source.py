@@ -15,15 +15,12 @@ from psoascare.desk.activity.base import SourceUnavailable
 from psoascare.desk.activity.factory import choose_activity_source
 from psoascare.desk.activity.x11 import X11Source, looks_like_video_call
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from .tools import tool_missing
 
 
 def _require(tool: str, package: str) -> None:
     if shutil.which(tool) is None:
-        message = f"{tool} is not installed (Debian: apt-get install {package})"
-        if IN_CI:
-            pytest.fail(f"{message}; under CI=true the X11 idle test must run")
-        pytest.skip(message)
+        tool_missing(f"{tool} is not installed (Debian: apt-get install {package})", "the X11 idle test must run")
 
 
 def _free_display() -> int:

@@ -12,12 +12,12 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from psoascare.desk.policy import DeskPolicy, Nudge, PolicySettings, WorkingHours
 from tests.desk.simulation import MONDAY_MORNING, FakeClock, ScriptedDesk
+from tests.desk.tools import tool_missing
 
 JS = (
     Path(__file__).resolve().parents[3]
@@ -98,9 +98,10 @@ def python_run(every: int, spells: list[tuple[str, int]], snooze: bool = True) -
 
 def node_run(scenarios: list[dict]) -> list[list]:
     if NODE is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("node is not installed; under CI=true the browser timer's rules must be checked")
-        pytest.skip("node is not installed (Debian: apt-get install nodejs), so desktimer.js cannot be run here")
+        tool_missing(
+            "node is not installed (Debian: apt-get install nodejs), so desktimer.js cannot be run here",
+            "the browser timer's rules must be checked",
+        )
     result = subprocess.run(
         [NODE, "-e", RUNNER, str(JS)], input=json.dumps(scenarios), capture_output=True, text=True, timeout=60,
         env={**os.environ, "TZ": "UTC"},
