@@ -27,14 +27,9 @@ def _locked(path: Path) -> Iterator[IO[str]]:
         if sys.platform != "win32":
             import fcntl
 
+            # Held until the file is closed at the end of this block, after its last write is flushed.
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield handle
-        finally:
-            if sys.platform != "win32":
-                import fcntl
-
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        yield handle
 
 
 class Spool:
