@@ -52,8 +52,8 @@ def summarise(events: Iterable[DeskEvent], now: datetime, tz: tzinfo | None = No
         summary = days.get(event.started_at.astimezone(tz).date())
         if summary is None:
             continue
-        if event.kind is DeskEventKind.SITTING_BOUT and event.ended_at is not None:
-            minutes = (event.ended_at - event.started_at).total_seconds() / 60
+        if event.kind is DeskEventKind.SITTING_BOUT and event.duration is not None:
+            minutes = event.duration.total_seconds() / 60
             summary.sitting_minutes += minutes
             summary.longest_bout_minutes = max(summary.longest_bout_minutes, minutes)
             summary.bouts += 1
