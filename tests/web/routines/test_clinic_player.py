@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from psoascare.routines import FakeClock, Session, build_plan, get_routine
 from psoascare.web.journal.models import StretchSession
 from tests.web.base import BaseTestCase
-
-
-def clinic_record() -> dict[str, Any]:
-    clock = FakeClock()
-    start = datetime.now(UTC) - timedelta(minutes=5)
-    plan = build_plan(get_routine("clinic-pir"))
-    session = Session(plan, clock, utc_now=lambda: start + timedelta(seconds=clock.now()))
-    session.start()
-    clock.advance(plan.total_seconds)
-    session.tick()
-    return session.record().as_dict()
+from tests.web.routines.helpers import played
 
 
 class ClinicPlayerTestCase(BaseTestCase):
@@ -40,9 +28,7 @@ class ClinicPlayerTestCase(BaseTestCase):
 
     def test_it_stores_the_session_in_the_clients_journal_recorded_by_the_therapist(self) -> None:
         self.client.force_login(self.therapist_x)
-        response = self.client.post(
-            self.url(self.client_a), json.dumps(clinic_record()), content_type="application/json"
-        )
+        response = self.post(played("clinic-pir"))
         self.assertEqual(response.status_code, 201, response.content)
         stored = StretchSession.objects.get()
         self.assertEqual(
@@ -53,9 +39,7 @@ class ClinicPlayerTestCase(BaseTestCase):
     def test_it_refuses_another_therapists_client_and_clients(self) -> None:
         self.client.force_login(self.therapist_y)
         self.assertEqual(self.client.get(self.url(self.client_a, "play")).status_code, 404)
-        response = self.client.post(
-            self.url(self.client_a), json.dumps(clinic_record()), content_type="application/json"
-        )
+        response = self.post(played("clinic-pir"))
         self.assertEqual(response.status_code, 404)
         self.client.force_login(self.client_a)
         self.assertEqual(self.client.get(self.url(self.client_a, "play")).status_code, 404)
@@ -63,7 +47,7 @@ class ClinicPlayerTestCase(BaseTestCase):
 
     def test_it_rejects_a_home_record_posted_as_a_clinic_session(self) -> None:
         self.client.force_login(self.therapist_x)
-        payload = {**clinic_record(), "mode": "home", "protocol": None}
+        payload = {**played("clinic-pir"), "mode": "home", "protocol": None}
         response = self.post(payload)
         self.assertEqual(response.status_code, 400)
         self.assertIn("mode/protocol", response.json()["error"])

@@ -9,26 +9,13 @@ from typing import Any
 
 from django.test import Client
 
-from psoascare.routines import FakeClock, Session, build_plan, get_routine
+from psoascare.routines import get_routine
 from psoascare.web.journal.models import StretchSession
 from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
+from tests.web.routines.helpers import played
 
 URL = "/routines/bed-edge/sessions/"
-
-
-def played(slug: str = "bed-edge", *, abandon_after: float | None = None, routine: Any = None) -> dict[str, Any]:
-    """A session record made by the engine itself, as a player would post it."""
-    clock = FakeClock()
-    start = datetime.now(UTC) - timedelta(minutes=10)
-    plan = build_plan(routine or get_routine(slug))
-    session = Session(plan, clock, utc_now=lambda: start + timedelta(seconds=clock.now()))
-    session.start()
-    clock.advance(abandon_after if abandon_after is not None else plan.total_seconds)
-    if abandon_after is not None:
-        session.abandon()
-    session.tick()
-    return session.record().as_dict()
 
 
 class RecordSessionTestCase(BaseTestCase):
