@@ -256,10 +256,6 @@ class DeskPolicy:
             return max(0.0, self._due_sitting_seconds - self.sitting_seconds)
         return None
 
-    @property
-    def snoozes_left(self) -> int:
-        return max(0, self.settings.max_snoozes_in_row - self._snoozes_in_row)
-
     def _local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.settings.time_zone)
 

@@ -35,7 +35,3 @@ class Autostart(ABC):
             return None
         self.path.unlink()
         return self.path
-
-    @property
-    def installed(self) -> bool:
-        return self.path.exists()
