@@ -347,7 +347,8 @@ def main(clock: Clock | None = None) -> int:
     from psoascare.desk.notify.factory import choose_notifier
 
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
-    lock = _hold_single_instance_lock(Path(config.data_dir or "."))
+    data_dir = Path(config.data_dir)  # "" (no directory given) is the current directory
+    lock = _hold_single_instance_lock(data_dir)
     if lock is None:
         return 1
     signal.signal(signal.SIGTERM, _raise_stop)
@@ -359,8 +360,8 @@ def main(clock: Clock | None = None) -> int:
         native=config.native_notifications, terminal=out if out is not None and out.isatty() else None
     )
     policy = DeskPolicy(clock or SystemClock(), config.settings())
-    spool = Spool(Path(config.data_dir) / SPOOL_NAME)
-    checkpoint = Path(config.data_dir) / OPEN_BOUT_NAME
+    spool = Spool(data_dir / SPOOL_NAME)
+    checkpoint = data_dir / OPEN_BOUT_NAME
     leftover = recover_open_bout(checkpoint)
     if leftover is not None and config.recording:
         spool.append(leftover)  # the last run ended without closing its bout (crash, power cut)
