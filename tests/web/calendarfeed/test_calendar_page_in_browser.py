@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from psoascare.web.accounts.models import create_client, create_therapist
 from psoascare.web.calendarfeed.models import CalendarFeed
 from psoascare.web.programs.models import Assignment
+from tests.conftest import logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -21,14 +20,9 @@ def test_it_copies_the_link_and_replaces_it(chromium: Any, live_server: Any, art
     therapist = create_therapist("tess", "tess@example.org", PASSWORD)
     client = create_client("cleo", "cleo@example.org", PASSWORD, therapist=therapist)
     Assignment.assign(client, therapist, "bed-edge")
-    # Log in through Django's own session rather than the form: this test is about the calendar page.
-    django_client = Client()
-    django_client.force_login(client)
-    session = django_client.cookies[settings.SESSION_COOKIE_NAME].value
-    context = chromium.new_context(viewport={"width": 1100, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-    page = context.new_page()
+    # Logged in through Django's own session rather than the form: this test is about the calendar page.
+    page = logged_in_page(chromium, live_server, client)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     try:
         page.goto(f"{live_server.url}/calendar/")
         old_url = page.input_value("#feed-url")
@@ -47,4 +41,4 @@ def test_it_copies_the_link_and_replaces_it(chromium: Any, live_server: Any, art
         feed = page.request.get(new_url)
         assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
     finally:
-        context.close()
+        page.context.close()
