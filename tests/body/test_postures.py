@@ -113,3 +113,9 @@ def test_it_validates_angle_overrides() -> None:
     with pytest.raises(PostureError, match="unknown coordinate"):
         standing.with_angles(hip_flex=10)
     assert set(standing.angles()) == set(COORDINATES)
+
+
+def test_it_lists_posture_names_without_building_them() -> None:
+    from psoascare.body.postures import load_postures, posture_names
+
+    assert posture_names() == tuple(load_postures())

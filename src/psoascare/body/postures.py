@@ -271,6 +271,23 @@ def _load_cached(path: Path) -> dict[str, Posture]:
     return postures
 
 
+def posture_names(path: Path | None = None) -> tuple[str, ...]:
+    """The named postures' slugs, in file order, without building them (so without loading numpy): what
+    the exercise library checks its `posture` fields against."""
+    return _names_cached(_postures_path(path).resolve())
+
+
+@lru_cache(maxsize=8)
+def _names_cached(path: Path) -> tuple[str, ...]:
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8")).get("postures")
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise PostureError(f"{path}: {error}") from None
+    if not isinstance(tables, dict) or not tables:
+        raise PostureError(f"{path}: expected [postures.<name>] tables")
+    return tuple(tables)
+
+
 def load_postures(path: Path | None = None) -> dict[str, Posture]:
     """All named postures, keyed by slug ("standing", "sitting-90-90", ...), in file order."""
     return dict(_load_cached(_postures_path(path).resolve()))

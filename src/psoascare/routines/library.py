@@ -15,7 +15,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Final
 
-from psoascare.body.postures import load_postures
+from psoascare.body.postures import posture_names
 from psoascare.routines.records import SIDES, SLUG_PATTERN
 
 CATEGORIES: Final = ("stretch", "strengthen", "move", "clinic")
@@ -144,7 +144,7 @@ def parse_exercise(raw: object, *, where: str) -> Exercise:
         raise LibraryError(f"{label}: field 'seconds_per_rep' only applies with 'reps'")
     posture = fields.text("posture")
     # The exercise's picture and length change come from the body model's posture of that name.
-    postures = load_postures()
+    postures = posture_names()
     if posture not in postures:
         raise LibraryError(f"{label}: field 'posture' must be one of {', '.join(postures)}, got {posture!r}")
     category = fields.text("category")
