@@ -11,10 +11,10 @@ def test_it_suggests_moves_without_loading_numpy_django_or_typer() -> None:
         "import sys\n"
         "import psoascare.desk.service\n"
         "from psoascare.desk.moves import MoveSuggester\n"
-        "print(MoveSuggester().next_move().title)\n"
+        "print(MoveSuggester().next_move().name)\n"
         "print(sorted(m for m in ('numpy', 'django', 'typer') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    title, loaded = done.stdout.strip().splitlines()
-    assert title
+    name, loaded = done.stdout.strip().splitlines()
+    assert name
     assert loaded == "[]"
