@@ -111,7 +111,7 @@ MATRIX: dict[str, Route] = {
     "privacy:export_zip": Route(fixed("/privacy/export.zip"), CLIENTS),
     "privacy:delete": Route(fixed("/privacy/delete/"), CLIENTS),
     "privacy:access_log": Route(fixed("/privacy/access-log/"), CLIENTS),
-    "privacy:client_export_json": Route(lambda c: f"/privacy/clients/{c.client_a.pk}/export.json", THERAPIST_X),
+    "privacy:client_export_json": Route(lambda c: f"/privacy/clients/{c.client_a.pk}/export.json", THERAPIST_X, "post"),
     "handout:own": Route(fixed("/handout/"), CLIENTS),
     "handout:own_pdf": Route(fixed("/handout/handout.pdf"), CLIENTS),
     "handout:client": Route(lambda c: f"/handout/clients/{c.client_a.pk}/", THERAPIST_X),

@@ -15,7 +15,7 @@ class AccessLogPageTests(BaseTestCase):
         self.therapist_x.first_name, self.therapist_x.last_name = "Xena", "Physio"
         self.therapist_x.save()
         self.client.force_login(self.therapist_x)
-        self.client.get(f"/privacy/clients/{self.client_a.pk}/export.json")
+        self.client.post(f"/privacy/clients/{self.client_a.pk}/export.json")
         entry = AccessLogEntry.objects.get()
         self.client.force_login(self.client_a)
         response = self.client.get(URL)

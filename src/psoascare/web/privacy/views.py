@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.privacy.audit import record_access
@@ -81,7 +81,7 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @therapist_required
-@require_GET
+@require_POST  # a POST, so another site cannot make a therapist's browser log a false export
 @never_cache
 def client_export_json(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
