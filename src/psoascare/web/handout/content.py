@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -18,11 +17,17 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.body.figures import Figure, catalogue
 from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
 from psoascare.routines.library import Exercise, default_library
 from psoascare.routines.templates import RoutineTemplate
-from psoascare.web.lessons.figures import LessonFigure, figure, figure_path, lesson_model_figures, rendered_entries
+from psoascare.web.lessons.figures import (
+    LessonFigure,
+    catalogue_by_key,
+    figure,
+    figure_path,
+    lesson_model_figures,
+    rendered_entries,
+)
 from psoascare.web.programs.models import Assignment
 
 # The lesson is long; a handout keeps the three parts a client asks about: where, what, and sitting.
@@ -149,15 +154,10 @@ def days_words(days: list[int] | tuple[int, ...]) -> str:
     return ", ".join(DAY_TITLES[d] for d in chosen)
 
 
-@cache
-def _catalogue_by_key() -> dict[str, Figure]:
-    return {f.key: f for f in catalogue()}
-
-
 def handout_figure(key: str, rendered: dict[str, dict[str, Any]], *, for_page: bool) -> HandoutFigure | None:
     """A catalogue figure, or None when the body model has no picture with that key.
     `rendered` is lessons.figures.rendered_entries(), read once per handout."""
-    known = _catalogue_by_key().get(key)
+    known = catalogue_by_key().get(key)
     if known is None:
         return None
     web = figure(key, rendered) if for_page else None

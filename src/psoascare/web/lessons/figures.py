@@ -37,7 +37,8 @@ class LessonFigure:
 
 
 @cache
-def _catalogue_by_key() -> dict[str, Figure]:
+def catalogue_by_key() -> dict[str, Figure]:
+    """Every body-model figure by key (built once per process)."""
     return {figure.key: figure for figure in catalogue()}
 
 
@@ -66,7 +67,7 @@ def figure(key: str, rendered: dict[str, dict[str, Any]] | None = None) -> Lesso
     if entry is not None:
         url = reverse("figure", args=[entry["file"]])
         return LessonFigure(key, str(entry["alt"]), str(entry["caption"]), url=url)
-    known = _catalogue_by_key()[key]
+    known = catalogue_by_key()[key]
     return LessonFigure(key, known.alt, known.caption, svg=_inline(known))
 
 
@@ -85,7 +86,7 @@ class SliderFrame:
 def slider_frames(rendered: dict[str, dict[str, Any]] | None = None) -> list[SliderFrame]:
     """The hip-angle slider's frames when all are rendered (empty otherwise: the page shows the curve only)."""
     rendered = rendered if rendered is not None else rendered_entries()
-    sliders = [f for f in _catalogue_by_key().values() if f.kind == "slider"]
+    sliders = [f for f in catalogue_by_key().values() if f.kind == "slider"]
     if not all(f.key in rendered for f in sliders):
         return []
     return [
