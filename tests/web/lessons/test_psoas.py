@@ -73,10 +73,10 @@ class LessonPageTestCase(BaseTestCase):
 
     def test_it_lists_the_red_flags_with_what_to_do(self) -> None:
         response = self.client.get("/learn/red-flags/")
-        self.assertContains(response, "saddle")
-        self.assertContains(response, "Get emergency care now")
-        self.assertContains(response, "see your doctor soon")
-        self.assertContains(response, "NICE NG59")
+        self.assertContains(response, "pins and needles between your inner thighs")
+        self.assertContains(response, "Go to A&amp;E (the emergency department) or call 999 now.")
+        self.assertContains(response, "See a doctor soon")
+        self.assertContains(response, "NICE guideline NG59")
 
 
 class LessonFiguresTestCase(BaseTestCase):

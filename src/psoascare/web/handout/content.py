@@ -17,9 +17,10 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
+from psoascare.knowledge.content import RedFlags, Section, lesson
 from psoascare.routines.library import Exercise, default_library
 from psoascare.routines.templates import RoutineTemplate
+from psoascare.web.journal.safety import SafetyState, clinic_red_flags, safety_state
 from psoascare.web.lessons.figures import (
     LessonFigure,
     catalogue_by_key,
@@ -87,7 +88,6 @@ class RoutinePart:
     title: str
     times_text: str
     days_text: str
-    paused_reason: str
     exercises: tuple[HandoutExercise, ...]
 
 
@@ -130,6 +130,7 @@ class Handout:
     lesson_sections: tuple[Section, ...]
     lesson_figures: tuple[HandoutFigure, ...]
     red_flags: RedFlags
+    safety: SafetyState  # while paused the handout prints the pause instead of the exercises
     links: tuple[HandoutLink, ...]
     # Things the handout would show but cannot on this server, said on the page instead of left out quietly.
     notes: tuple[str, ...] = field(default=())
@@ -201,7 +202,6 @@ def _routine_part(
         title=template.title,
         times_text=" and ".join(times),
         days_text=days_words(assignment.days),
-        paused_reason=assignment.paused_reason,
         exercises=tuple(exercises),
     )
 
@@ -253,7 +253,8 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
     therapist_profile = getattr(therapist, "profile", None) if therapist is not None else None
     filled = lesson().filled(lesson_model_figures())
     rendered = rendered_entries()
-    if assignment is None:
+    safety = safety_state(client)
+    if assignment is None or safety.paused:
         routine, moves = None, _move_advice(None, ())
     else:
         template = assignment.template()  # resolved once for the routine and the moves
@@ -296,7 +297,8 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
         lesson_figures=tuple(
             f for f in (handout_figure(key, rendered, for_page=for_page) for key in LESSON_FIGURE_KEYS) if f is not None
         ),
-        red_flags=red_flags(),
+        red_flags=clinic_red_flags(),
+        safety=safety,
         links=tuple(links),
         notes=tuple(notes),
     )

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from psoascare.body.figures import slider_curve
-from psoascare.knowledge.content import lesson, red_flags
+from psoascare.knowledge.content import lesson
 from psoascare.web.accounts.models import Role, role_of
+from psoascare.web.journal.safety import clinic_red_flags
 from psoascare.web.lessons.figures import (
     figure_path,
     lesson_figures,
@@ -40,7 +41,7 @@ def psoas(request: HttpRequest) -> HttpResponse:
 
 
 def red_flag_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "lessons/red_flags.html", {"flags": red_flags()})
+    return render(request, "lessons/red_flags.html", {"flags": clinic_red_flags()})
 
 
 @cache_control(public=True, max_age=3600)
