@@ -13,6 +13,7 @@ def assign_data(**changes: object) -> dict[str, object]:
         "times": "07:30, 21:30",
         "days": ALL_DAYS,
         "move_every_minutes": "60",
+        "switch_seconds": "15",
         "work_start": "09:00",
         "work_end": "17:00",
         "work_days": WORK_DAYS,

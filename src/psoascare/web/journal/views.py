@@ -17,6 +17,7 @@ from psoascare.web.journal.models import (
     StretchSession,
     screening_needed,
 )
+from psoascare.web.journal.progress import progress_charts
 from psoascare.web.journal.safety import clinic_red_flags, exercise_allowed, safety_context, safety_state, screen
 from psoascare.web.journal.today import Today, tick, today_for
 
@@ -67,6 +68,7 @@ def record_pain(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
+        **progress_charts(request.user),
         "pain_records": PainRecord.objects.filter(client=request.user)[:90],
         "sessions": StretchSession.objects.filter(client=request.user)[:30],
     }

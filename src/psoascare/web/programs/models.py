@@ -92,6 +92,10 @@ class Assignment(models.Model):
     move_every_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, default=60, validators=[MinValueValidator(20), MaxValueValidator(120)]
     )
+    # Seconds between one side and the other: enough to move across a bed and settle the other leg.
+    switch_seconds = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(5), MaxValueValidator(60)]
+    )
     work_start = models.TimeField(default=time(9, 0))
     work_end = models.TimeField(default=time(17, 0))
     work_days = models.JSONField(default=working_days)
@@ -150,6 +154,7 @@ class Assignment(models.Model):
             times=list(self.times),
             days=[WEEKDAY_NAMES[int(d)] for d in self.days],
             move_every_minutes=self.move_every_minutes,
+            switch_seconds=self.switch_seconds,
         )
 
     def scheduled_exercises(self) -> list[ScheduledExercise]:
@@ -202,6 +207,7 @@ TRACKED_FIELDS = (
     "times",
     "days",
     "move_every_minutes",
+    "switch_seconds",
     "work_start",
     "work_end",
     "work_days",

@@ -96,6 +96,7 @@ def _save_assignment(
     target.times = form.cleaned_data["times"]
     target.days = sorted(int(d) for d in form.cleaned_data["days"])
     target.move_every_minutes = form.cleaned_data["move_every_minutes"]
+    target.switch_seconds = form.cleaned_data["switch_seconds"]
     target.work_start, target.work_end = form.cleaned_data["work_start"], form.cleaned_data["work_end"]
     target.work_days = sorted(int(d) for d in form.cleaned_data["work_days"])
     # Doses belong to the exercises of the routine they were set for; a new routine starts from its own.
