@@ -56,6 +56,18 @@ class TodayTestCase(BaseTestCase):
         self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000", "undo": "on"})
         self.assertFalse(CompletedItem.objects.exists())
 
+    def test_it_says_what_was_saved_and_forgets_it_with_the_session(self) -> None:
+        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        self.client.force_login(self.client_a)
+        page = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"}, follow=True)
+        self.assertContains(page, 'role="status"')
+        self.assertContains(page, "Well done.")
+        self.assertContains(self.client.post("/today/pain/", {"score": "3"}, follow=True), "Pain saved: 3/10.")
+        self.client.post("/today/pain/", {"score": "4"})  # not shown before the log-out
+        self.client.logout()
+        self.client.force_login(self.client_b)
+        self.assertNotContains(self.client.get("/today/"), "Pain saved")
+
     def test_items_later_today_cannot_be_ticked_yet(self) -> None:
         noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
         today = today_for(self.client_a, now=noon)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +37,7 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
     if request.method == "POST" and form.is_valid() and items.is_valid():
         try:
             build_programme(request.user, form, items, instance).save()
+            messages.success(request, "Programme template saved.")
             return redirect("programs:templates")
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -62,6 +64,7 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and doses.is_valid():
         try:
             _save_assignment(request.user, client, assignment, form, doses)
+            messages.success(request, "Programme saved.")
             return redirect("programs:assign", client_id=client.pk)
         except ValidationError as exc:
             error = " ".join(exc.messages)
