@@ -162,9 +162,10 @@ class DoseForm(forms.Form):
     """The client's own dose for one exercise of the assigned routine (empty: the routine's dose)."""
 
     exercise = forms.CharField(widget=forms.HiddenInput)
-    sets = forms.IntegerField(min_value=1, max_value=10, required=False)
-    hold_seconds = forms.IntegerField(min_value=5, max_value=300, required=False)
-    reps = forms.IntegerField(min_value=1, max_value=50, required=False)
+    doses_for = forms.CharField(widget=forms.HiddenInput, required=False)  # the routine these rows belong to
+    sets = forms.IntegerField(min_value=1, max_value=10, required=False, label="Sets")
+    hold_seconds = forms.IntegerField(min_value=5, max_value=300, required=False, label="Hold (s)")
+    reps = forms.IntegerField(min_value=1, max_value=50, required=False, label="Reps")
 
     def override(self) -> tuple[str, dict[str, int]]:
         data = self.cleaned_data
