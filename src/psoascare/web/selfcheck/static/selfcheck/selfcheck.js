@@ -1,0 +1,308 @@
+// The Thomas self-check page: reads the photo on the device, finds the body with MoveNet (served by this site
+// from the @vladmandic/human package, CPU backend: no GPU and no other host needed), lets the person correct
+// the points (mouse, touch, keyboard) and posts only the points and angles. The geometry matches
+// psoascare/body/thomas.py, which recomputes the angles on the server.
+
+const WORKING_SIZE = 640; // the photo is drawn with its long side at 640 px; points are in these pixels
+const MIN_SCORE = 0.15;
+const POINTS = [
+  ["shoulder", "Shoulder"],
+  ["hip", "Hip"],
+  ["knee", "Knee of the hanging leg"],
+  ["ankle", "Ankle of the hanging leg"],
+  ["other_knee", "Hugged knee"],
+  ["bed_head", "Bed line, head end"],
+  ["bed_foot", "Bed line, foot end"],
+];
+const SEGMENTS = [
+  ["bed_head", "bed_foot", "bed"],
+  ["shoulder", "hip", "trunk"],
+  ["hip", "knee", "thigh"],
+  ["knee", "ankle", "shank"],
+  ["hip", "other_knee", "hugged"],
+];
+
+const root = document.getElementById("selfcheck");
+const photoInput = document.getElementById("photo");
+const canvas = document.getElementById("photo-canvas");
+const overlay = document.getElementById("overlay");
+const stage = document.getElementById("stage");
+const statusLine = document.getElementById("status");
+const form = document.getElementById("save-form");
+const state = { points: null, width: 0, height: 0, foundBy: "by-hand", keypoints: null };
+let humanPromise = null;
+
+// ---- geometry (mirrors psoascare/body/thomas.py) ----------------------------------------------------------
+const sub = (a, b) => [a[0] - b[0], a[1] - b[1]];
+const unit = (v) => { const n = Math.hypot(v[0], v[1]); return [v[0] / n, v[1] / n]; };
+const dot = (a, b) => a[0] * b[0] + a[1] * b[1];
+const deg = (r) => (r * 180) / Math.PI;
+function signedAngle(reference, vector, down) {
+  return deg(Math.atan2(dot(vector, down), dot(vector, reference)));
+}
+function normalDown(direction, floorSide) {
+  let normal = [-direction[1], direction[0]];
+  if (dot(normal, floorSide) < 0) normal = [-normal[0], -normal[1]];
+  return unit(normal);
+}
+export function measure(p) {
+  const bed = unit(sub(p.bed_foot, p.bed_head));
+  const trunk = unit(sub(p.hip, p.shoulder));
+  const thigh = sub(p.knee, p.hip);
+  const shank = sub(p.ankle, p.knee);
+  const hugged = sub(p.other_knee, p.hip);
+  const bedDown = normalDown(bed, [0, 1]);
+  const trunkDown = normalDown(trunk, bedDown);
+  return {
+    thigh_below_bed: signedAngle(bed, thigh, bedDown),
+    thigh_to_trunk: signedAngle(trunk, thigh, trunkDown),
+    knee_flexion: Math.abs(signedAngle(unit(thigh), shank, normalDown(unit(thigh), bedDown))),
+    trunk_to_bed: signedAngle(bed, trunk, bedDown),
+    other_hip_flexion: -signedAngle(trunk, hugged, trunkDown),
+  };
+}
+
+// ---- the photo ----------------------------------------------------------------------------------------------
+function selectedSide() {
+  const checked = root.querySelector("input[name=side-choice]:checked");
+  return checked ? checked.value : "r";
+}
+
+async function loadPhoto(file) {
+  const url = URL.createObjectURL(file);
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const scale = WORKING_SIZE / Math.max(image.naturalWidth, image.naturalHeight);
+    state.width = Math.round(image.naturalWidth * scale);
+    state.height = Math.round(image.naturalHeight * scale);
+    canvas.width = state.width;
+    canvas.height = state.height;
+    canvas.getContext("2d").drawImage(image, 0, 0, state.width, state.height);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  overlay.setAttribute("viewBox", `0 0 ${state.width} ${state.height}`);
+  stage.style.aspectRatio = `${state.width} / ${state.height}`;
+  stage.hidden = false;
+}
+
+function loadHuman() {
+  if (!humanPromise) {
+    humanPromise = import(root.dataset.humanUrl).then(async ({ Human }) => {
+      const human = new Human({
+        backend: "cpu", // runs everywhere, including headless browsers without a GPU
+        modelBasePath: "",
+        wasmPath: "",
+        cacheModels: false,
+        warmup: "none",
+        debug: false,
+        face: { enabled: false },
+        hand: { enabled: false },
+        object: { enabled: false },
+        gesture: { enabled: false },
+        segmentation: { enabled: false },
+        filter: { enabled: false },
+        body: { enabled: true, modelPath: root.dataset.modelUrl, minConfidence: 0.05, maxDetected: 1 },
+      });
+      await human.load();
+      return human;
+    });
+  }
+  return humanPromise;
+}
+
+function keypoint(name) {
+  const found = state.keypoints && state.keypoints.find((k) => k.part === name);
+  return found && found.score >= MIN_SCORE ? [found.position[0], found.position[1]] : null;
+}
+
+function pointsFromKeypoints(side) {
+  const near = side === "r" ? "right" : "left";
+  const far = side === "r" ? "left" : "right";
+  const shoulder = keypoint(`${near}Shoulder`);
+  const hip = keypoint(`${near}Hip`);
+  const knee = keypoint(`${near}Knee`);
+  const ankle = keypoint(`${near}Ankle`);
+  if (!shoulder || !hip || !knee || !ankle) return null;
+  const other = keypoint(`${far}Knee`) || [hip[0] + (shoulder[0] - hip[0]) * 0.3, hip[1] - state.height * 0.2];
+  const towardsFeet = Math.sign(hip[0] - shoulder[0]) || 1;
+  const bedY = hip[1];
+  return {
+    shoulder, hip, knee, ankle,
+    other_knee: clamp(other),
+    bed_head: clamp([shoulder[0], bedY]),
+    bed_foot: clamp([hip[0] + towardsFeet * state.width * 0.1, bedY]),
+  };
+}
+
+function manualPoints() {
+  const w = state.width;
+  const h = state.height;
+  return {
+    shoulder: [0.2 * w, 0.45 * h], hip: [0.55 * w, 0.5 * h], knee: [0.75 * w, 0.6 * h], ankle: [0.8 * w, 0.85 * h],
+    other_knee: [0.45 * w, 0.25 * h], bed_head: [0.1 * w, 0.55 * h], bed_foot: [0.62 * w, 0.55 * h],
+  };
+}
+
+function clamp(point) {
+  return [Math.min(Math.max(point[0], 0), state.width), Math.min(Math.max(point[1], 0), state.height)];
+}
+
+// ---- the points and the readout -----------------------------------------------------------------------------
+function drawPoints() {
+  stage.querySelectorAll(".pt").forEach((node) => node.remove());
+  for (const [name, label] of POINTS) {
+    const handle = document.createElement("button");
+    handle.type = "button";
+    handle.className = `pt pt-${name}`;
+    handle.dataset.name = name;
+    handle.dataset.label = label;
+    handle.addEventListener("pointerdown", startDrag);
+    handle.addEventListener("keydown", nudge);
+    stage.appendChild(handle);
+  }
+  update();
+}
+
+function update() {
+  const p = state.points;
+  for (const handle of stage.querySelectorAll(".pt")) {
+    const [x, y] = p[handle.dataset.name];
+    handle.style.left = `${(100 * x) / state.width}%`;
+    handle.style.top = `${(100 * y) / state.height}%`;
+    handle.setAttribute("aria-label", `${handle.dataset.label}: ${Math.round(x)}, ${Math.round(y)}. Arrow keys move it.`);
+  }
+  overlay.innerHTML = SEGMENTS.map(
+    ([a, b, kind]) => `<line class="seg seg-${kind}" x1="${p[a][0]}" y1="${p[a][1]}" x2="${p[b][0]}" y2="${p[b][1]}"/>`,
+  ).join("");
+  let angles;
+  try {
+    angles = measure(p);
+  } catch (error) {
+    angles = null;
+  }
+  const valid = angles && Object.values(angles).every(Number.isFinite);
+  for (const name of ["thigh_below_bed", "thigh_to_trunk", "knee_flexion", "trunk_to_bed", "other_hip_flexion"]) {
+    const cell = document.getElementById(`angle-${name}`);
+    if (!valid) { cell.textContent = "–"; continue; }
+    const value = angles[name];
+    cell.textContent = name === "thigh_below_bed"
+      ? `${Math.abs(value).toFixed(1)}° ${value >= 0 ? "below" : "above"}`
+      : `${value.toFixed(1)}°`;
+    cell.dataset.value = value.toFixed(2);
+  }
+  document.getElementById("id_points").value = JSON.stringify(
+    Object.fromEntries(Object.entries(p).map(([name, [x, y]]) => [name, [+x.toFixed(1), +y.toFixed(1)]])),
+  );
+  document.getElementById("id_angles").value = valid
+    ? JSON.stringify(Object.fromEntries(Object.entries(angles).map(([k, v]) => [k, +v.toFixed(2)])))
+    : "{}";
+  document.getElementById("id_image_width").value = state.width;
+  document.getElementById("id_image_height").value = state.height;
+  document.getElementById("id_side").value = selectedSide();
+  document.getElementById("id_found_by").value = state.foundBy;
+  document.getElementById("save").disabled = !valid;
+}
+
+function imagePoint(event) {
+  const rect = stage.getBoundingClientRect();
+  return clamp([
+    ((event.clientX - rect.left) / rect.width) * state.width,
+    ((event.clientY - rect.top) / rect.height) * state.height,
+  ]);
+}
+
+function startDrag(event) {
+  const handle = event.currentTarget;
+  handle.setPointerCapture(event.pointerId);
+  handle.focus();
+  const move = (moveEvent) => {
+    state.points[handle.dataset.name] = imagePoint(moveEvent);
+    update();
+  };
+  const stop = () => {
+    handle.removeEventListener("pointermove", move);
+    handle.removeEventListener("pointerup", stop);
+    handle.removeEventListener("pointercancel", stop);
+  };
+  handle.addEventListener("pointermove", move);
+  handle.addEventListener("pointerup", stop);
+  handle.addEventListener("pointercancel", stop);
+  event.preventDefault();
+}
+
+function nudge(event) {
+  const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  const step = steps[event.key];
+  if (!step) return;
+  const size = event.shiftKey ? 10 : 1;
+  const name = event.currentTarget.dataset.name;
+  const [x, y] = state.points[name];
+  state.points[name] = clamp([x + step[0] * size, y + step[1] * size]);
+  update();
+  event.preventDefault();
+}
+
+function show(points, foundBy, message) {
+  state.points = points;
+  state.foundBy = foundBy;
+  statusLine.textContent = message;
+  document.getElementById("point-help").hidden = false;
+  document.getElementById("readout").hidden = false;
+  form.hidden = false;
+  drawPoints();
+}
+
+async function findBody() {
+  statusLine.textContent = "Looking for the body in your photo (on this device)…";
+  let result;
+  try {
+    const human = await loadHuman();
+    result = await human.detect(canvas);
+  } catch (error) {
+    show(manualPoints(), "by-hand", `The pose model could not run here (${error.message}). Place the points yourself.`);
+    return;
+  }
+  const body = result.body && result.body[0];
+  state.keypoints = body ? body.keypoints : null;
+  root.dataset.bodyScore = body ? body.score.toFixed(2) : "0";
+  const points = body && body.score >= MIN_SCORE ? pointsFromKeypoints(selectedSide()) : null;
+  if (points) {
+    show(points, "pose-model", "Found the body. Check each point and drag it where it belongs; set the bed line along the bed's top.");
+  } else {
+    show(manualPoints(), "by-hand", "The model found nobody in this photo. Place the points yourself by dragging them.");
+  }
+}
+
+photoInput.addEventListener("change", async () => {
+  const file = photoInput.files && photoInput.files[0];
+  if (!file) return;
+  try {
+    await loadPhoto(file);
+  } catch (error) {
+    statusLine.textContent = "This file could not be read as a photo. Try another one.";
+    return;
+  }
+  root.dataset.state = "finding";
+  await findBody();
+  root.dataset.state = "ready";
+});
+
+document.getElementById("manual").addEventListener("click", () => {
+  if (!state.width) {
+    statusLine.textContent = "Choose a photo first; then you can place the points yourself.";
+    return;
+  }
+  show(manualPoints(), "by-hand", "Place each point by dragging it, or with the arrow keys.");
+});
+
+root.querySelectorAll("input[name=side-choice]").forEach((radio) =>
+  radio.addEventListener("change", () => {
+    if (!state.points) return;
+    const points = state.foundBy === "pose-model" ? pointsFromKeypoints(selectedSide()) : null;
+    if (points) state.points = points;
+    update();
+  }),
+);
