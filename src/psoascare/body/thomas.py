@@ -153,7 +153,10 @@ def model_lengths(hip_flexion: float, side: str) -> dict[str, dict[str, dict[str
         raise ThomasError(f"side must be 'r' or 'l', got {side!r}")
     low, high = coordinate_range("hip_flexion")
     if not (math.isfinite(hip_flexion) and low <= hip_flexion <= high):
-        raise ThomasError(f"a hip angle of {hip_flexion:g}° is outside the body model's range ({low:g}° to {high:g}°)")
+        raise ThomasError(
+            f"a hip angle of {hip_flexion:g}° is outside the body model's range ({low:g}° to {high:g}°): "
+            "check that the points sit on the joints"
+        )
     result: dict[str, dict[str, dict[str, float]]] = {}
     for model in MODEL_NAMES:
         report = body_report(THOMAS_POSTURE, hip_flexion=hip_flexion, side=side, model=model)

@@ -9,8 +9,8 @@ from html import escape
 from psoascare.body.thomas import ERROR_BAND_DEG, HARVEY_THIGH_BELOW_DEG
 from psoascare.web.selfcheck.models import SelfCheck
 
-WIDTH, HEIGHT = 560, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 16, 30
+WIDTH, HEIGHT = 420, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 18, 32
 COLOURS = {"r": "#b3261e", "l": "#1d5fa8"}
 LABELS = {"r": "right", "l": "left"}
 
@@ -46,12 +46,12 @@ def selfcheck_chart(checks: Sequence[SelfCheck], element_id: str = "selfcheck-ch
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="#5b6b7c"/>',
     ]
     for tick in (y_min, 0.0, y_max):
-        parts.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:.0f}</text>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="13">{tick:.0f}</text>')
     for value, label in ((0.0, "bed line (Kendall)"), (HARVEY_THIGH_BELOW_DEG, "athletes' mean (Harvey)")):
         parts.append(
             f'<line x1="{LEFT}" y1="{y(value):.1f}" x2="{LEFT + plot_w}" y2="{y(value):.1f}" stroke="#e07b00" '
             f'stroke-dasharray="5 4"/><text x="{LEFT + plot_w}" y="{y(value) - 4:.1f}" text-anchor="end" '
-            f'font-size="11" fill="#8a4b00">{escape(label)}</text>'
+            f'font-size="13" fill="#8a4b00">{escape(label)}</text>'
         )
     if not ordered:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="13">No checks yet</text>')
@@ -74,8 +74,8 @@ def selfcheck_chart(checks: Sequence[SelfCheck], element_id: str = "selfcheck-ch
     legend_x = LEFT + 8
     for index, side in enumerate(("r", "l")):
         parts.append(
-            f'<circle cx="{legend_x + index * 70}" cy="{HEIGHT - 10}" r="4" fill="{COLOURS[side]}"/>'
-            f'<text x="{legend_x + index * 70 + 8}" y="{HEIGHT - 6}" font-size="11">{LABELS[side]}</text>'
+            f'<circle cx="{legend_x + index * 80}" cy="{HEIGHT - 10}" r="4" fill="{COLOURS[side]}"/>'
+            f'<text x="{legend_x + index * 80 + 8}" y="{HEIGHT - 6}" font-size="13">{LABELS[side]}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -134,6 +134,11 @@ class SelfCheck(models.Model):
             "other_hip_flexion": self.other_hip_flexion,
         }
 
+    @property
+    def length_rows(self) -> list[tuple[str, list[dict[str, float]]]]:
+        """(model, [psoas, iliacus]) for tables, in a fixed order whatever the database does to JSON keys."""
+        return [(model, [muscles["psoas"], muscles["iliacus"]]) for model, muscles in sorted(self.lengths.items())]
+
     def findings(self) -> list[Any]:
         from psoascare.body.thomas import ThomasAngles
 

@@ -4,15 +4,17 @@
 // psoascare/body/thomas.py, which recomputes the angles on the server.
 
 const WORKING_SIZE = 640; // the photo is drawn with its long side at 640 px; points are in these pixels
-const MIN_SCORE = 0.15;
+const MIN_SCORE = 0.15; // a keypoint this sure is used
+const MIN_BODY = 0.3; // mean score of the eight limb keypoints for "a body was found"
+// In drawing order: the bed line's handles first, so that a body point on top of one stays reachable.
 const POINTS = [
+  ["bed_head", "Bed line, head end"],
+  ["bed_foot", "Bed line, foot end"],
   ["shoulder", "Shoulder"],
   ["hip", "Hip"],
   ["knee", "Knee of the hanging leg"],
   ["ankle", "Ankle of the hanging leg"],
   ["other_knee", "Hugged knee"],
-  ["bed_head", "Bed line, head end"],
-  ["bed_foot", "Bed line, foot end"],
 ];
 const SEGMENTS = [
   ["bed_head", "bed_foot", "bed"],
@@ -69,20 +71,15 @@ function selectedSide() {
 }
 
 async function loadPhoto(file) {
-  const url = URL.createObjectURL(file);
-  try {
-    const image = new Image();
-    image.src = url;
-    await image.decode();
-    const scale = WORKING_SIZE / Math.max(image.naturalWidth, image.naturalHeight);
-    state.width = Math.round(image.naturalWidth * scale);
-    state.height = Math.round(image.naturalHeight * scale);
-    canvas.width = state.width;
-    canvas.height = state.height;
-    canvas.getContext("2d").drawImage(image, 0, 0, state.width, state.height);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  // Decoded straight from the file: no URL is made for it, and the site's policy allows no blob: images.
+  const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  const scale = WORKING_SIZE / Math.max(bitmap.width, bitmap.height);
+  state.width = Math.round(bitmap.width * scale);
+  state.height = Math.round(bitmap.height * scale);
+  canvas.width = state.width;
+  canvas.height = state.height;
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, state.width, state.height);
+  bitmap.close();
   overlay.setAttribute("viewBox", `0 0 ${state.width} ${state.height}`);
   stage.style.aspectRatio = `${state.width} / ${state.height}`;
   stage.hidden = false;
@@ -127,13 +124,14 @@ function pointsFromKeypoints(side) {
   const ankle = keypoint(`${near}Ankle`);
   if (!shoulder || !hip || !knee || !ankle) return null;
   const other = keypoint(`${far}Knee`) || [hip[0] + (shoulder[0] - hip[0]) * 0.3, hip[1] - state.height * 0.2];
-  const towardsFeet = Math.sign(hip[0] - shoulder[0]) || 1;
-  const bedY = hip[1];
+  // The bed's top runs under the back: a level line a little below the shoulder and hip, from the shoulder
+  // to midway along the trunk (kept off the hip and knee so their handles stay free).
+  const bedY = Math.max(shoulder[1], hip[1]) + state.height * 0.05;
   return {
     shoulder, hip, knee, ankle,
     other_knee: clamp(other),
     bed_head: clamp([shoulder[0], bedY]),
-    bed_foot: clamp([hip[0] + towardsFeet * state.width * 0.1, bedY]),
+    bed_foot: clamp([(shoulder[0] + hip[0]) / 2, bedY]),
   };
 }
 
@@ -142,7 +140,7 @@ function manualPoints() {
   const h = state.height;
   return {
     shoulder: [0.2 * w, 0.45 * h], hip: [0.55 * w, 0.5 * h], knee: [0.75 * w, 0.6 * h], ankle: [0.8 * w, 0.85 * h],
-    other_knee: [0.45 * w, 0.25 * h], bed_head: [0.1 * w, 0.55 * h], bed_foot: [0.62 * w, 0.55 * h],
+    other_knee: [0.45 * w, 0.25 * h], bed_head: [0.1 * w, 0.58 * h], bed_foot: [0.38 * w, 0.58 * h],
   };
 }
 
@@ -255,20 +253,65 @@ function show(points, foundBy, message) {
   drawPoints();
 }
 
+// MoveNet was trained mostly on upright people; a person lying along the photo is found more reliably in the
+// photo turned a quarter. Try the photo as it is and turned both ways, keep the clearest body, and map its
+// points back onto the photo.
+const TURNS = [0, 90, 270];
+const LIMB_PARTS = /Shoulder|Hip|Knee|Ankle/;
+
+function turned(turn) {
+  if (turn === 0) return canvas;
+  const out = document.createElement("canvas");
+  out.width = canvas.height;
+  out.height = canvas.width;
+  const context = out.getContext("2d");
+  if (turn === 90) {
+    context.translate(canvas.height, 0);
+    context.rotate(Math.PI / 2);
+  } else {
+    context.translate(0, canvas.width);
+    context.rotate(-Math.PI / 2);
+  }
+  context.drawImage(canvas, 0, 0);
+  return out;
+}
+
+function unturn([u, v], turn) {
+  if (turn === 90) return [v, canvas.height - u];
+  if (turn === 270) return [canvas.width - v, u];
+  return [u, v];
+}
+
+async function detectAnyTurn(human) {
+  let best = null;
+  for (const turn of TURNS) {
+    const result = await human.detect(turned(turn));
+    const body = result.body && result.body[0];
+    if (!body) continue;
+    const limbs = body.keypoints.filter((k) => LIMB_PARTS.test(k.part));
+    const quality = limbs.reduce((sum, k) => sum + k.score, 0) / 8;
+    if (!best || quality > best.quality) {
+      const keypoints = body.keypoints.map((k) => ({ part: k.part, score: k.score, position: unturn(k.position, turn) }));
+      best = { score: body.score, quality, turn, keypoints };
+    }
+  }
+  return best;
+}
+
 async function findBody() {
   statusLine.textContent = "Looking for the body in your photo (on this device)…";
-  let result;
+  let best;
   try {
     const human = await loadHuman();
-    result = await human.detect(canvas);
+    best = await detectAnyTurn(human);
   } catch (error) {
     show(manualPoints(), "by-hand", `The pose model could not run here (${error.message}). Place the points yourself.`);
     return;
   }
-  const body = result.body && result.body[0];
-  state.keypoints = body ? body.keypoints : null;
-  root.dataset.bodyScore = body ? body.score.toFixed(2) : "0";
-  const points = body && body.score >= MIN_SCORE ? pointsFromKeypoints(selectedSide()) : null;
+  state.keypoints = best ? best.keypoints : null;
+  root.dataset.bodyScore = best ? best.quality.toFixed(2) : "0";
+  root.dataset.turn = best ? String(best.turn) : "";
+  const points = best && best.quality >= MIN_BODY ? pointsFromKeypoints(selectedSide()) : null;
   if (points) {
     show(points, "pose-model", "Found the body. Check each point and drag it where it belongs; set the bed line along the bed's top.");
   } else {
@@ -283,6 +326,7 @@ photoInput.addEventListener("change", async () => {
     await loadPhoto(file);
   } catch (error) {
     statusLine.textContent = "This file could not be read as a photo. Try another one.";
+    root.dataset.state = "unreadable";
     return;
   }
   root.dataset.state = "finding";
