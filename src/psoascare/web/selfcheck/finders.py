@@ -14,8 +14,15 @@ from django.core.files.storage import FileSystemStorage
 PREFIX = "selfcheck/human"
 # node_modules sits at the repository root, next to package.json (src/psoascare/web/selfcheck/finders.py).
 PACKAGE_DIR = Path(__file__).resolve().parents[4] / "node_modules" / "@vladmandic" / "human"
-# The library (with TensorFlow.js bundled), MoveNet Lightning (its weights) and the licence.
-FILES = ("dist/human.esm.js", "models/movenet-lightning.json", "models/movenet-lightning.bin", "LICENSE")
+# The library (with TensorFlow.js bundled), its source map (the library names it, and collectstatic's manifest
+# storage refuses a JS file whose source map is missing), MoveNet Lightning (its weights) and the licence.
+FILES = (
+    "dist/human.esm.js",
+    "dist/human.esm.js.map",
+    "models/movenet-lightning.json",
+    "models/movenet-lightning.bin",
+    "LICENSE",
+)
 
 
 class PoseModelFinder(BaseFinder):
