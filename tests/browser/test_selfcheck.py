@@ -154,21 +154,26 @@ def test_the_person_places_the_points_when_the_model_finds_nobody(
     client = a_client()
     empty = tmp_path / "wall.png"
     Image.new("RGB", (640, 400), (200, 205, 210)).save(empty)
-    page = logged_in_page(chromium, live_server, client, viewport=PHONE)
+    page = logged_in_page(chromium, live_server, client, viewport=PHONE, has_touch=True, is_mobile=True)
     requests = Requests(page)
     page.goto(f"{base}/selfcheck/")
     choose_photo(page, empty, "r")
     assert "found nobody" in page.inner_text("#status")
     assert page.input_value("#id_found_by") == "by-hand"
-    # Place the hip with the keyboard and the knee by dragging, then save.
+    # Place the hip with the keyboard and drag the knee with a finger (touch events, as on a phone), then save.
     page.focus(".pt-hip")
     for _ in range(3):
         page.keyboard.press("Shift+ArrowUp")
-    knee = page.locator(".pt-knee").bounding_box()
-    page.mouse.move(knee["x"] + 15, knee["y"] + 15)
-    page.mouse.down()
-    page.mouse.move(knee["x"] + 15, knee["y"] + 30, steps=5)
-    page.mouse.up()
+    knee_before = found_points(page)["knee"]
+    box = page.locator(".pt-knee").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    touch = page.context.new_cdp_session(page)
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 6):
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + 3 * step}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    knee_after = found_points(page)["knee"]
+    assert knee_after[1] > knee_before[1] + 10, (knee_before, knee_after)
     page.screenshot(path=str(artifacts_dir / "selfcheck-6-by-hand.png"), full_page=True)
     with page.expect_navigation():
         page.click("#save")
