@@ -157,6 +157,7 @@ function drawPoints() {
     handle.className = `pt pt-${name}`;
     handle.dataset.name = name;
     handle.dataset.label = label;
+    handle.title = label;
     handle.addEventListener("pointerdown", startDrag);
     handle.addEventListener("keydown", nudge);
     stage.appendChild(handle);
