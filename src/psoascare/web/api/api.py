@@ -23,6 +23,7 @@ from psoascare.web.accounts.models import Role, role_of
 from psoascare.web.api import schemas
 from psoascare.web.api.models import ApiToken
 from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession
+from psoascare.web.journal.safety import clinic_red_flags, safety_state
 
 
 class TokenAuth(HttpBearer):
@@ -78,14 +79,21 @@ def list_sessions(request: HttpRequest) -> Any:
     return StretchSession.objects.filter(client=_client(request))[:200]
 
 
-@api.post("/journal/sessions", response={201: schemas.CreatedOut, 400: schemas.ErrorOut}, tags=["journal"])
+@api.post(
+    "/journal/sessions",
+    response={201: schemas.CreatedOut, 400: schemas.ErrorOut, 403: schemas.ErrorOut},
+    tags=["journal"],
+)
 def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     client = _client(request)
+    state = safety_state(client)
+    if not state.allows_exercise:
+        return Status(403, {"detail": state.message(clinic_red_flags())})
     try:
         record = SessionRecord.from_dict(payload.dict())
+        session = StretchSession.objects.create_from_record(client, record, source="api")
     except RecordError as exc:
         raise InputError(str(exc)) from None
-    session = StretchSession.objects.create_from_record(client, record, source="api")
     return Status(201, {"id": session.pk})
 
 
@@ -107,6 +115,12 @@ def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any
     except InvalidDeskEvent as exc:
         raise InputError(str(exc)) from None
     return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
+
+
+@api.get("/safety", response=schemas.SafetyOut, tags=["safety"])
+def safety(request: HttpRequest) -> Any:
+    """The one safety gate, for the desk timer and `psoascare stretch --server`: may the client exercise now?"""
+    return safety_state(_client(request)).as_dict(clinic_red_flags())
 
 
 @api.get("/programme", response=schemas.ProgrammeOut, tags=["programme"])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from psoascare.routines.schedule import DueItem
-from psoascare.web.journal.models import CompletedItem, PainRecord, StretchSession
+from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, StretchSession
 from psoascare.web.programs.models import Assignment
 
 
@@ -17,6 +17,7 @@ from psoascare.web.programs.models import Assignment
 class TodayItem:
     due: DueItem
     done: CompletedItem | None
+    is_open: bool  # may be ticked now (not later today)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Today:
     @property
     def due_keys(self) -> set[str]:
         return {item.due.key for item in self.items}
+
+    @property
+    def open_keys(self) -> set[str]:
+        """What may be ticked now: items already open (not later today), done or not."""
+        return {item.due.key for item in self.items if item.is_open}
 
     @property
     def done_count(self) -> int:
@@ -44,13 +50,15 @@ class Today:
         return list(grouped.items())
 
 
-def today_for(client: User, day: date | None = None) -> Today:
-    day = day or timezone.localdate()
+def today_for(client: User, day: date | None = None, now: datetime | None = None) -> Today:
+    now = timezone.localtime(now)
+    day = day or now.date()
+    is_open = (lambda item: True) if day < now.date() else (lambda item: day == now.date() and item.is_open(now.time()))
     assignment = Assignment.objects.filter(client=client).first()
     due = assignment.due_on(day) if assignment else []
     done = {c.item_key: c for c in CompletedItem.objects.filter(client=client, day=day)}
     pain = PainRecord.objects.filter(client=client, day=day).first()
-    return Today(day, assignment, [TodayItem(item, done.get(item.key)) for item in due], pain)
+    return Today(day, assignment, [TodayItem(item, done.get(item.key), is_open(item)) for item in due], pain)
 
 
 def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
@@ -63,8 +71,8 @@ def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
 
 
 def credit_session(session: StretchSession) -> list[str]:
-    """Tick the Today items a finished guided session covered: its exercises and sides, at the routine time
-    nearest to when it started. Returns the keys ticked."""
+    """Tick the Today items a finished guided session covered: its exercises and sides, at the latest routine
+    time already open when it started (a late morning session counts for the morning). Returns the keys."""
     if not session.completed or session.mode != "home":
         return []
     started = timezone.localtime(session.started_at)
@@ -72,14 +80,16 @@ def credit_session(session: StretchSession) -> list[str]:
     due = [item for item in (assignment.due_on(started.date()) if assignment else []) if item.kind == "stretch"]
     if not due:
         return []
-    minutes = started.hour * 60 + started.minute
-    nearest = min({item.at for item in due}, key=lambda at: abs(at.hour * 60 + at.minute - minutes))
+    open_times = {item.at for item in due if item.is_open(started.time())}
+    if not open_times:
+        return []  # before the day's first slot opens: nothing in the future is ticked
+    latest = max(open_times)
     done = {
         (step["exercise"], step["side"]) for step in session.steps if step["done_seconds"] > 0 and not step["skipped"]
     }
     ticked = []
     for item in due:
-        if item.at == nearest and (item.exercise, item.side) in done:
+        if item.at == latest and (item.exercise, item.side) in done:
             CompletedItem.objects.get_or_create(
                 client=session.client,
                 day=started.date(),
@@ -88,3 +98,34 @@ def credit_session(session: StretchSession) -> list[str]:
             )
             ticked.append(item.key)
     return ticked
+
+
+BREAK_KINDS = ("break_taken", "natural_break")
+
+
+def credit_break(event: DeskEvent) -> str | None:
+    """Tick the hourly move a desk-timer break (web or desktop) stands for: of the open move items not yet
+    done that day, the one whose time is nearest the break. Returns the key ticked, if any."""
+    if event.kind not in BREAK_KINDS:
+        return None
+    at = timezone.localtime(event.started_at)
+    assignment = Assignment.objects.filter(client=event.client).first()
+    if assignment is None:
+        return None
+    done = set(CompletedItem.objects.filter(client=event.client, day=at.date()).values_list("item_key", flat=True))
+    minutes = at.hour * 60 + at.minute
+    candidates = [
+        item
+        for item in assignment.due_on(at.date())
+        if item.kind == "move" and item.is_open(at.time()) and item.key not in done
+    ]
+    if not candidates:
+        return None
+    item = min(candidates, key=lambda due: abs(due.at.hour * 60 + due.at.minute - minutes))
+    CompletedItem.objects.get_or_create(
+        client=event.client,
+        day=at.date(),
+        item_key=item.key,
+        defaults={"label": item.label, "done_at": event.started_at},
+    )
+    return item.key
