@@ -82,7 +82,7 @@ def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
     page = logged_in_page(chromium, live_server, client, viewport=PHONE)
     requests = Requests(page)
     page.goto(f"{base}/selfcheck/")
-    assert "Pull the other knee up to your chest" in page.inner_text("#precautions")
+    assert "Keep the other knee hugged to your chest" in page.inner_text("#precautions")
     page.screenshot(path=str(artifacts_dir / "selfcheck-1-start.png"), full_page=True)
 
     errors: dict[str, dict[str, float]] = {}

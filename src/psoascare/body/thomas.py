@@ -50,6 +50,11 @@ ERROR_BAND_DEG = 11.0
 TRUNK_TILT_HINT_DEG = 10.0
 OTHER_HIP_HUG_HINT_DEG = 90.0
 
+KENDALL = (
+    "Kendall FP et al., Muscles: Testing and Function with Posture and Pain, 5th ed., "
+    "Lippincott Williams & Wilkins, 2005"
+)
+
 PointMap = Mapping[str, tuple[float, float]]
 
 
@@ -188,8 +193,9 @@ def findings(angles: ThomasAngles) -> list[Finding]:
             "thigh",
             f"Your hanging thigh rests {where}. In Kendall's description of the test a thigh resting on the table "
             f"line (0°) is a normal length of the one-joint hip flexors and a thigh above it suggests they are "
-            f"short; healthy elite athletes hung a mean {HARVEY_THIGH_BELOW_DEG}° below (not the general public).",
-            "Kendall FP et al., Muscles: Testing and Function, 5th ed. 2005; Harvey D, Br J Sports Med 1998;32:68.",
+            f"short; many people's thigh stays above. Healthy elite athletes hung a mean "
+            f"{HARVEY_THIGH_BELOW_DEG}° below (not the general public).",
+            f"{KENDALL}; Harvey D, Br J Sports Med 1998;32:68.",
         )
     )
     knee = angles.knee_flexion
@@ -199,7 +205,7 @@ def findings(angles: ThomasAngles) -> list[Finding]:
             f"Your knee is bent {knee:.0f}°. Kendall expects about 80°; healthy elite athletes had a mean of "
             f"{HARVEY_KNEE_FLEXION_DEG}°, and a knee bent less than {SHORT_KNEE_CUTOFF_DEG:.0f}° has been used as a "
             f"sign of a short rectus femoris.",
-            "Kendall FP et al. 2005; Harvey D, Br J Sports Med 1998;32:68; "
+            f"{KENDALL}; Harvey D, Br J Sports Med 1998;32:68; "
             "BMC Sports Sci Med Rehabil 2021, doi 10.1186/s13102-021-00242-y.",
         )
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from psoascare.web.journal.models import RedFlagScreening
+from psoascare.web.journal.safety import screen
 from psoascare.web.privacy.models import AccessLogEntry
 from psoascare.web.selfcheck.models import SelfCheck
-from tests.web.base import BaseTestCase
+from tests.web.base import RED_FLAG_SLUGS, BaseTestCase
 from tests.web.selfcheck.helpers import HEIGHT, WIDTH, make_check, photo_points
 
 URL = "/selfcheck/"
@@ -33,7 +35,7 @@ class SelfCheckPageTests(BaseTestCase):
         response = self.client.get(URL)
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
-        self.assertIn("Pull the other knee up to your chest", html)
+        self.assertIn("Keep the other knee hugged to your chest", html)
         self.assertIn("Stop if it hurts", html)
         self.assertIn("at bed height", html)
         self.assertIn("whole body in frame", html.replace("<strong>", "").replace("</strong>", ""))
@@ -124,3 +126,44 @@ class SelfCheckPageTests(BaseTestCase):
         self.assertIn('id="selfcheck-summary"', clinic)
         self.assertIn(f"/selfcheck/client/{self.client_a.pk}/", clinic)
         self.assertIn("-3.0°", clinic)
+
+
+class SelfCheckSafetyGateTests(BaseTestCase):
+    """The self-check goes through the same gate as the stretch (journal.safety.exercise_allowed)."""
+
+    def flag(self) -> None:
+        screen(self.client_a, "pain-rise", {**dict.fromkeys(RED_FLAG_SLUGS, False), RED_FLAG_SLUGS[0]: True})
+
+    def test_it_asks_the_safety_questions_when_they_are_due(self) -> None:
+        RedFlagScreening.objects.filter(client=self.client_a).delete()
+        self.client.force_login(self.client_a)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith("/safety/check/?next="), response["Location"])
+        self.assertEqual(self.client.post(URL, form()).status_code, 302)
+        self.assertEqual(SelfCheck.objects.count(), 0)
+
+    def test_it_shows_the_pause_after_a_red_flag_and_saves_nothing(self) -> None:
+        self.flag()
+        self.client.force_login(self.client_a)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "safety-box", status_code=403)
+        self.assertNotContains(response, 'id="photo"', status_code=403)
+        self.assertEqual(self.client.post(URL, form()).status_code, 403)
+        self.assertEqual(SelfCheck.objects.count(), 0)
+
+    def test_the_therapist_confirms_an_in_person_assessment_first_while_the_gate_is_shut(self) -> None:
+        self.flag()
+        self.client.force_login(self.therapist_x)
+        page = f"/selfcheck/client/{self.client_a.pk}/"
+        response = self.client.get(page)
+        self.assertContains(response, "I have assessed", status_code=403)
+        self.assertEqual(self.client.post(page, form()).status_code, 403)
+        self.assertEqual(SelfCheck.objects.count(), 0)
+        self.assertRedirects(self.client.post(page, {"confirm": "yes"}), page, fetch_redirect_response=False)
+        self.assertContains(self.client.get(page), 'id="photo"')
+        self.assertEqual(self.client.post(page, form()).status_code, 302)
+        self.assertEqual(SelfCheck.objects.get().recorded_by, self.therapist_x)
+        actions = list(AccessLogEntry.objects.filter(client=self.client_a).values_list("action", flat=True))
+        self.assertIn("confirm-clinic-session", actions)

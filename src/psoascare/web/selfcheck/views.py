@@ -19,6 +19,13 @@ from psoascare.body.thomas import ERROR_BAND_DEG, POINT_NAMES
 from psoascare.routines.library import default_library
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.accounts.models import Role, role_of
+from psoascare.web.journal.safety import (
+    confirm_clinic_session,
+    exercise_allowed,
+    guided_by_therapist_allowed,
+    safety_context,
+    safety_state,
+)
 from psoascare.web.lessons.figures import figure
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.selfcheck.charts import selfcheck_chart
@@ -83,6 +90,7 @@ def _page(request: AuthenticatedHttpRequest, client: User, save_url: str) -> Htt
 
 
 @client_required
+@exercise_allowed  # the same gate as the stretch itself: safety questions when due, the pause after a red flag
 @require_http_methods(["GET", "POST"])
 def own_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, request.user, reverse("selfcheck:page"))
@@ -91,7 +99,17 @@ def own_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    """The therapist takes the check in the clinic. While the client's safety gate is shut, the therapist sees
+    why and confirms an in-person assessment first, as for a guided session."""
     client = client_of(request.user, client_id)
+    state = safety_state(client)
+    if not guided_by_therapist_allowed(request, client, state):
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            confirm_clinic_session(request, client, state)
+            record_access(request, client, "confirm-clinic-session")
+            return redirect(request.get_full_path())
+        context = {**safety_context(state), "client": client}
+        return render(request, "selfcheck/clinic_confirm.html", context, status=403)
     record_access(request, client, SELFCHECK_ACTION)
     return _page(request, client, reverse("selfcheck:client", args=[client.pk]))
 
