@@ -86,6 +86,7 @@ def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
     page.screenshot(path=str(artifacts_dir / "selfcheck-1-start.png"), full_page=True)
 
     errors: dict[str, dict[str, float]] = {}
+    timings: dict[str, dict[str, int]] = {}
     for filename in ("basketball1-lying.jpg", "messi5-640.jpg"):
         expected = ANNOTATIONS[filename]
         page.evaluate("document.getElementById('selfcheck').dataset.state = ''")
@@ -94,11 +95,16 @@ def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
         width, height = Image.open(PHOTOS / filename).size
         assert (int(page.input_value("#id_image_width")), int(page.input_value("#id_image_height"))) == (width, height)
         points = found_points(page)
+        timings[filename] = {
+            "model_load_ms": int(page.get_attribute("#selfcheck", "data-load-ms") or 0),
+            "detect_three_turns_ms": int(page.get_attribute("#selfcheck", "data-detect-ms") or 0),
+        }
         errors[filename] = {
             name: round(math.dist(points[name], annotated), 1) for name, annotated in expected["points"].items()
         }
         page.screenshot(path=str(artifacts_dir / f"selfcheck-2-{filename.split('.')[0]}.png"), full_page=True)
     (artifacts_dir / "selfcheck-point-errors.json").write_text(json.dumps(errors, indent=2))
+    (artifacts_dir / "selfcheck-timings.json").write_text(json.dumps(timings, indent=2))  # reported, not asserted
     for filename, by_point in errors.items():
         for name, error in by_point.items():
             assert error <= TOLERANCE_PX, f"{filename}: {name} is {error} px from the annotation ({errors})"

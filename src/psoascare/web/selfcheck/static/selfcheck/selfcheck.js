@@ -275,8 +275,12 @@ async function findBody() {
   statusLine.textContent = "Looking for the body in your photo (on this device)…";
   let best;
   try {
+    const started = performance.now();
     const human = await loadHuman();
+    const loaded = performance.now();
     best = await detectAnyTurn(human);
+    root.dataset.loadMs = Math.round(loaded - started); // how long this device took (shown nowhere; for tests)
+    root.dataset.detectMs = Math.round(performance.now() - loaded);
   } catch (error) {
     show(manualPoints(), "by-hand", `The pose model could not run here (${error.message}). Place the points yourself.`);
     return;
