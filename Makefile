@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# npm writes this file on every install; the browser's pose model for the self-check comes from node_modules/.
+# npm writes this file on every install. node_modules/ holds the self-check's pose model (served) and axe-core
+# (tests only): package.json.
 NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install system-deps run-deps run test lint typecheck pytest bench figures clean

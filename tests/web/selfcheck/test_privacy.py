@@ -20,7 +20,7 @@ class SelfCheckPrivacyTests(BaseTestCase):
     def test_the_export_holds_the_clients_checks_only(self) -> None:
         self.client.force_login(self.client_a)
         document = json.loads(self.client.get("/privacy/export.json").content)
-        rows = document["tables"]["selfcheck.SelfCheck"]
+        rows = document["tables"]["Thomas self-checks"]
         self.assertEqual(len(rows), 1)
         self.assertEqual((rows[0]["client"], rows[0]["recorded_by"]), ("alice", "xena"))
         self.assertIn("thigh_below_bed", rows[0])

@@ -73,6 +73,8 @@ class SelfCheck(models.Model):
     class Meta:
         ordering = ["-taken_at", "-pk"]
         indexes = [models.Index(fields=["client", "taken_at"])]
+        verbose_name = "Thomas self-check"
+        verbose_name_plural = "Thomas self-checks"
 
     def __str__(self) -> str:
         return f"{self.client} {self.get_side_display()} {self.taken_at:%Y-%m-%d}: thigh {self.thigh_below_bed:+.0f}°"
