@@ -20,6 +20,7 @@ from psoascare.web.journal.models import RedFlagScreening
 from psoascare.web.selfcheck.finders import FILES, PACKAGE_DIR
 from psoascare.web.selfcheck.models import SelfCheck
 from tests.conftest import logged_in_page
+from tests.desk.tools import tool_missing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +77,8 @@ def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
     chromium: Any, live_server: Any, artifacts_dir: Path
 ) -> None:
     missing = [name for name in FILES if not (PACKAGE_DIR / name).is_file()]
-    assert not missing, f"npm ci has not run (make install): {missing}"
+    if missing:
+        tool_missing(f"the pose model is not installed ({missing})", "`make install` runs npm ci")
     base = live_server.url
     client = a_client()
     page = logged_in_page(chromium, live_server, client, viewport=PHONE)
