@@ -73,12 +73,16 @@ def angle(page: Any, name: str) -> float:
     return float(page.get_attribute(f"#angle-{name}", "data-value"))
 
 
-def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
-    chromium: Any, live_server: Any, artifacts_dir: Path
-) -> None:
+@pytest.fixture
+def pose_model() -> None:
     missing = [name for name in FILES if not (PACKAGE_DIR / name).is_file()]
     if missing:
         tool_missing(f"the pose model is not installed ({missing})", "`make install` runs npm ci")
+
+
+def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
+    chromium: Any, live_server: Any, artifacts_dir: Path, pose_model: None
+) -> None:
     base = live_server.url
     client = a_client()
     page = logged_in_page(chromium, live_server, client, viewport=PHONE)
@@ -156,7 +160,7 @@ def test_the_pose_model_finds_the_annotated_points_and_a_check_is_saved(
 
 
 def test_the_person_places_the_points_when_the_model_finds_nobody(
-    chromium: Any, live_server: Any, tmp_path: Path, artifacts_dir: Path
+    chromium: Any, live_server: Any, tmp_path: Path, artifacts_dir: Path, pose_model: None
 ) -> None:
     base = live_server.url
     client = a_client()
