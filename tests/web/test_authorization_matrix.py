@@ -26,6 +26,7 @@ from psoascare.web.lessons.models import Resource
 from psoascare.web.programs.models import ProgrammeTemplate
 from psoascare.web.routines.models import CustomExercise
 from tests.web.base import BaseTestCase
+from tests.web.selfcheck.helpers import make_check
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_x", "therapist_y", "admin")
 
@@ -156,6 +157,11 @@ MATRIX: dict[str, Route] = {
     "api:list_tokens": Route(fixed("/api/tokens"), LOGGED_IN, api=True),
     "api:create_token": Route(fixed("/api/tokens"), LOGGED_IN, "post", api=True, body={"name": "laptop"}),
     "api:revoke_token": Route(lambda c: f"/api/tokens/{c.api_token.pk}", CLIENT_A, "delete", api=True),
+    "selfcheck:page": Route(fixed("/selfcheck/"), CLIENTS),
+    "selfcheck:detail": Route(lambda c: f"/selfcheck/{c.selfcheck.pk}/", CLIENT_A | THERAPIST_X),
+    "selfcheck:client": Route(lambda c: f"/selfcheck/client/{c.client_a.pk}/", THERAPIST_X),
+    "api:list_selfchecks": Route(fixed("/api/selfchecks"), CLIENTS, api=True),  # therapists: ?client=<id>
+    "api:get_selfcheck": Route(lambda c: f"/api/selfchecks/{c.selfcheck.pk}", CLIENT_A | THERAPIST_X, api=True),
 }
 
 
@@ -202,6 +208,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             therapist=self.therapist_x, kind="article", title="X's article", url="https://example.org/a"
         )
         self.api_token = ApiToken.issue(self.client_a, "desk")[0]
+        self.selfcheck = make_check(self.client_a)
         self.figure_file = self._rendered_figure()
         uid = urlsafe_base64_encode(force_bytes(self.client_a.pk))
         self.reset_path = f"/accounts/reset/{uid}/{default_token_generator.make_token(self.client_a)}/"

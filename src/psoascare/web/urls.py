@@ -29,6 +29,7 @@ urlpatterns = [
     path("desk/", include("psoascare.web.desktimer.urls")),
     path("privacy/", include("psoascare.web.privacy.urls")),
     path("handout/", include("psoascare.web.handout.urls")),
+    path("selfcheck/", include("psoascare.web.selfcheck.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
     path("accounts/login/", LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("accounts/", include("psoascare.web.accounts.urls")),
