@@ -1,0 +1,257 @@
+"""Labels for the pictures: anchor points from the model projected with the figure's own camera, laid out
+beside the body with leader lines, for an SVG overlay (sharp on a phone, read by screen readers, easy to
+translate).
+
+Each label has candidate 3-D points on its structure (points along the muscle's path, vertices of the
+bone's mesh, nearest the preferred spot first). A candidate is taken only where the picture really shows
+that structure: the renderer's identification pass says which bone or muscle each pixel shows, so a
+label never points at bone hidden behind muscle, or at a vertebra hidden behind the pelvis. Labels are
+placed in the picture's left and right margins, in the anchors' order, where their text covers no muscle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from psoascare.body.render.anatomy import DrawnPath
+    from psoascare.body.render.myoleg import MyoLeg
+    from psoascare.body.render.views import Camera
+
+FONT_SIZE_PX = 15
+CHARACTER_WIDTH_PX = 7.6  # sans-serif at FONT_SIZE_PX, a generous average
+LINE_GAP_PX = 21
+MARGIN_PX = 6
+# A candidate anchor must show its structure over this many pixels around it (a 3x3 patch).
+PATCH_RADIUS_PX = 1
+CANDIDATES_PER_BONE = 80
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """What to label: `text`, the structure ids it may point at, candidate points (world, best first)."""
+
+    text: str
+    structure: str
+    accepted_ids: frozenset[int]
+    candidates: np.ndarray
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    text: str
+    structure: str
+    world: tuple[float, float, float]
+    anchor: tuple[float, float]
+    at: tuple[float, float]
+    align: str  # "start": text to the right of `at`; "end": to its left
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "structure": self.structure,
+            "world": [round(value, 5) for value in self.world],
+            "anchor": [round(value, 1) for value in self.anchor],
+            "at": [round(value, 1) for value in self.at],
+            "align": self.align,
+        }
+
+
+def _sorted_by_distance(points: np.ndarray, preferred: np.ndarray, limit: int) -> np.ndarray:
+    order = np.argsort(np.linalg.norm(points - preferred, axis=1))
+    return points[order[:limit]]
+
+
+def label_specs(leg: MyoLeg, paths: Sequence[DrawnPath], side: str, close_up: bool = False) -> list[LabelSpec]:
+    """The labels of a figure whose near side is `side` ("r" or "l"), for MyoLeg's current pose."""
+    from psoascare.body.render.myoleg import VERTEBRA_BODIES
+    from psoascare.body.render.renderer import MUSCLE_IDS, STRUCTURE_IDS
+
+    specs: list[LabelSpec] = []
+    by_name = {path.name: path for path in paths}
+    psoas, iliacus = by_name.get(f"psoas_{side}"), by_name.get(f"iliacus_{side}")
+    if psoas is not None:
+        points = leg.pelvis_to_world(psoas.points)
+        belly = points[max(1, len(points) // 6) : len(points) // 2 + 1]
+        # Where the iliacus hides the belly (seen from the side), the fascicles above the pelvis show.
+        fascicles = [
+            leg.pelvis_to_world(path.points[2:5])
+            for path in paths
+            if path.kind == "fascicle" and path.name.endswith(f" {side}")
+        ]
+        candidates = np.concatenate([belly, *fascicles]) if fascicles else belly
+        specs.append(LabelSpec("psoas major", "psoas", frozenset({MUSCLE_IDS["psoas"]}), candidates))
+    if iliacus is not None:
+        fan = [path for path in paths if path.kind == "fan" and path.name.endswith(f" {side}")]
+        strands = [leg.pelvis_to_world(path.points[1:4]) for path in fan[1:-1]] or [leg.pelvis_to_world(iliacus.points)]
+        specs.append(LabelSpec("iliacus", "iliacus", frozenset({MUSCLE_IDS["iliacus"]}), np.concatenate(strands)))
+    vertebra_ids = {STRUCTURE_IDS[name] for name in VERTEBRA_BODIES}
+    if close_up:
+        for name, (_, geom) in VERTEBRA_BODIES.items():
+            vertices = leg.geom_world_vertices(geom, 400)
+            centre = vertices.mean(axis=0)
+            specs.append(
+                LabelSpec(name, name, frozenset({STRUCTURE_IDS[name]}), _sorted_by_distance(vertices, centre, 200))
+            )
+    else:
+        lumbar = np.concatenate([leg.geom_world_vertices(geom, 1000) for _, geom in VERTEBRA_BODIES.values()])
+        middle = leg.geom_world_vertices(VERTEBRA_BODIES["L3"][1], 200).mean(axis=0)
+        specs.append(
+            LabelSpec(
+                "lumbar spine (T12–L5)",
+                "vertebrae",
+                frozenset(vertebra_ids),
+                _sorted_by_distance(lumbar, middle, 1000),
+            )
+        )
+    pelvis = leg.geom_world_vertices(f"pelvis_{side}", 400)
+    # Prefer the iliac wing: the bone a hand finds at the waist.
+    wing = leg.pelvis_to_world(np.array([-0.045, 0.045, 0.105 if side == "r" else -0.105]))
+    specs.append(
+        LabelSpec("pelvis", "pelvis", frozenset({STRUCTURE_IDS["pelvis"]}), _sorted_by_distance(pelvis, wing, 150))
+    )
+    femur_id = frozenset({STRUCTURE_IDS[f"femur_{side}"]})
+    femur = leg.geom_world_vertices(f"femur_{side}", 2000)
+    if psoas is not None:
+        insertion = leg.pelvis_to_world(psoas.points[-1])
+        near = femur[np.linalg.norm(femur - insertion, axis=1) < 0.03]
+        if len(near):
+            specs.append(
+                LabelSpec("lesser trochanter", "lesser-trochanter", femur_id, _sorted_by_distance(near, insertion, 60))
+            )
+    if not close_up:
+        hip = leg.data.xpos[leg.body_id(f"femur_{side}")]
+        knee = leg.data.xpos[leg.body_id(f"tibia_{side}")]
+        shaft = hip + 0.55 * (knee - hip)
+        specs.append(
+            LabelSpec("thigh bone (femur)", "femur", femur_id, _sorted_by_distance(femur, shaft, CANDIDATES_PER_BONE))
+        )
+    return specs
+
+
+def _shows(ids: np.ndarray, column: float, row: float, accepted: frozenset[int]) -> bool:
+    height, width = ids.shape
+    x, y = round(column), round(row)
+    r = PATCH_RADIUS_PX
+    if not (r <= x < width - r and r <= y < height - r):
+        return False
+    patch = ids[y - r : y + r + 1, x - r : x + r + 1]
+    return bool(np.isin(patch, list(accepted)).all())
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHARACTER_WIDTH_PX
+
+
+def _box_covers(muscle: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> bool:
+    height, width = muscle.shape
+    left, right = max(int(x0), 0), min(int(np.ceil(x1)), width)
+    top, bottom = max(int(y0), 0), min(int(np.ceil(y1)), height)
+    if left >= right or top >= bottom:
+        return False
+    return bool(muscle[top:bottom, left:right].any())
+
+
+def place_labels(
+    specs: Sequence[LabelSpec],
+    camera: Camera,
+    ids: np.ndarray | None,
+    muscle: np.ndarray | None = None,
+    busy: np.ndarray | None = None,
+) -> list[PlacedLabel]:
+    """Anchor each label on the first candidate the picture shows as its structure (with no `ids`, the
+    first candidate inside the picture), then put its text nearby where it covers no muscle and no other
+    label, over as little of the drawing (`busy`, True where the picture is not background) as it can."""
+    width, height = camera.width, camera.height
+    anchored: list[tuple[LabelSpec, np.ndarray, np.ndarray]] = []
+    for spec in specs:
+        pixels = camera.project(spec.candidates)
+        for world, (column, row) in zip(spec.candidates, pixels, strict=True):
+            inside = 8 <= column < width - 8 and 8 <= row < height - 8
+            if inside and (ids is None or _shows(ids, column, row, spec.accepted_ids)):
+                anchored.append((spec, world, np.array([column, row])))
+                break
+    clutter = _summed(busy) if busy is not None else None
+    blocked = _summed(muscle) if muscle is not None else None
+    occupied: list[tuple[float, float, float, float]] = []
+    placed: list[PlacedLabel] = []
+    for spec, world, anchor in anchored:
+        spot = _best_spot(spec.text, anchor, width, height, occupied, clutter, blocked)
+        if spot is None:
+            continue
+        x, y, align = spot
+        occupied.append(_text_box(spec.text, x, y, align))
+        placed.append(
+            PlacedLabel(
+                spec.text,
+                spec.structure,
+                (float(world[0]), float(world[1]), float(world[2])),
+                (float(anchor[0]), float(anchor[1])),
+                (float(x), float(y)),
+                align,
+            )
+        )
+    return placed
+
+
+def _summed(mask: np.ndarray) -> np.ndarray:
+    """A summed-area table of a boolean mask (one row and column of zeros in front)."""
+    table = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
+    table[1:, 1:] = np.cumsum(np.cumsum(mask.astype(np.int64), axis=0), axis=1)
+    return table
+
+
+def _count(table: np.ndarray, box: tuple[float, float, float, float]) -> int:
+    height, width = table.shape[0] - 1, table.shape[1] - 1
+    left, top = int(np.clip(box[0], 0, width)), int(np.clip(box[1], 0, height))
+    right, bottom = int(np.clip(np.ceil(box[2]), 0, width)), int(np.clip(np.ceil(box[3]), 0, height))
+    if left >= right or top >= bottom:
+        return 0
+    return int(table[bottom, right] - table[top, right] - table[bottom, left] + table[top, left])
+
+
+def _text_box(text: str, x: float, y: float, align: str) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) of a text whose baseline starts (or ends) at (x, y)."""
+    size = text_width(text)
+    left = x if align == "start" else x - size
+    return (left - 2, y - FONT_SIZE_PX, left + size + 2, y + 5)
+
+
+def _best_spot(
+    text: str,
+    anchor: np.ndarray,
+    width: int,
+    height: int,
+    occupied: list[tuple[float, float, float, float]],
+    clutter: np.ndarray | None,
+    blocked: np.ndarray | None,
+) -> tuple[float, float, str] | None:
+    """Around the anchor, at growing distances: the text spot with the least drawing under it."""
+    best: tuple[float, tuple[float, float, str]] | None = None
+    for distance in (34.0, 55.0, 80.0, 110.0, 150.0, 200.0):
+        for angle in np.radians(np.arange(0, 360, 20)):
+            end_x = anchor[0] + distance * np.cos(angle)
+            end_y = anchor[1] - distance * np.sin(angle)
+            align = "start" if np.cos(angle) >= 0 else "end"
+            x = end_x + (4 if align == "start" else -4)
+            y = end_y + FONT_SIZE_PX / 3
+            box = _text_box(text, x, y, align)
+            if box[0] < 2 or box[1] < 2 or box[2] > width - 2 or box[3] > height - 2:
+                continue
+            if any(not (box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3]) for o in occupied):
+                continue
+            if blocked is not None and _count(blocked, box) > 0:
+                continue
+            area = (box[2] - box[0]) * (box[3] - box[1])
+            covered = _count(clutter, box) / area if clutter is not None else 0.0
+            score = 100.0 * covered + 0.25 * distance
+            if best is None or score < best[0]:
+                best = (score, (float(x), float(y), align))
+        if best is not None and best[0] < 0.25 * distance + 5:
+            break
+    return best[1] if best is not None else None
