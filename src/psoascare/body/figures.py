@@ -281,7 +281,7 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
     for name, posture in load_postures().items():
         changes, lengths = numbers(posture)
         if name == "standing":
-            caption = "Standing: the reference. Every other picture compares the psoas with its length here."
+            caption = "The reference: every other picture compares the psoas with its length here."
         else:
             caption = plain_caption(changes)
         details = _details(lengths, changes, standing_mm)

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from psoascare.body.render.myoleg import MyoLeg
     from psoascare.body.render.views import Camera
 
-FONT_SIZE_PX = 15
-CHARACTER_WIDTH_PX = 7.6  # sans-serif at FONT_SIZE_PX, a generous average
-LINE_GAP_PX = 21
+FONT_SIZE_PX = 17
+CHARACTER_WIDTH_PX = 10.0  # semibold sans-serif at FONT_SIZE_PX (DejaVu Sans Bold is this wide)
+LINE_GAP_PX = 23
 MARGIN_PX = 6
 # A candidate anchor must show its structure over this many pixels around it (a 3x3 patch).
 PATCH_RADIUS_PX = 1
