@@ -97,14 +97,16 @@ def test_it_anchors_each_label_on_the_structure_it_names(
     out, manifest, by_key = rendered
     checked = 0
     model = BodyModel("rajagopal2016")
-    with BodyRenderer(figures.WIDTH, figures.HEIGHT) as renderer:
+    side = max(figures.WIDTH, figures.HEIGHT)
+    with BodyRenderer(side, side) as renderer:
         for key in KEYS:
             entry, figure = manifest["figures"][key], by_key[key]
             camera = camera_from_record(entry["camera"])
-            pixels = np.asarray(Image.open(out / entry["webp"]["480"]).convert("RGB"))
+            pixels = np.asarray(Image.open(out / entry["webp"]["full"]).convert("RGB"))
             assert pixels.shape == (camera.height, camera.width, 3)
             # An independent identification render of the same pose through the recorded camera.
             view = VIEWS[figure.view]
+            renderer.set_size(camera.width, camera.height)
             renderer.pose(PoseAngles.from_posture(figure.posture))
             renderer.render(view, volume_paths(model, figure.posture), figure.posture.orientation, camera)
             ids = renderer.identify(view, camera)
@@ -128,7 +130,7 @@ def test_it_keeps_the_label_text_off_the_muscle(rendered: tuple[Path, dict[str, 
     out, manifest, _ = rendered
     for key in KEYS:
         entry = manifest["figures"][key]
-        pixels = np.asarray(Image.open(out / entry["webp"]["480"]).convert("RGB"))
+        pixels = np.asarray(Image.open(out / entry["webp"]["full"]).convert("RGB"))
         muscle = muscle_mask(pixels)
         assert muscle.sum() > 200, key
         for label in entry["labels"]:

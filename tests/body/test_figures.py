@@ -141,7 +141,7 @@ def test_it_renders_only_missing_or_outdated_figures(tmp_path: Path, small_catal
     third = render_all(tmp_path)
     assert sorted(third.rendered) == ["hip-slider-090", "standing-front"]
     # A missing phone-sized copy is noticed too.
-    (tmp_path / manifest["figures"]["sitting-90-90-side"]["webp"]["240"]).unlink()
+    (tmp_path / manifest["figures"]["sitting-90-90-side"]["webp"]["small"]).unlink()
     assert render_all(tmp_path).rendered == ["sitting-90-90-side"]
 
     assert len(render_all(tmp_path, force=True).rendered) == len(small_catalogue)

@@ -38,8 +38,10 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 2
 WIDTH, HEIGHT = 480, 640
 # A phone-sized copy of each still picture (srcset).
-SMALL_WIDTH, SMALL_HEIGHT = 240, 320
+SMALL_WIDTH = 240  # for a portrait picture; a landscape one is scaled by the same factor
 WEBP_QUALITY = 78
+# libwebp's effort (0-6): 2 is the fastest here and, for these flat pictures, as small as the slower ones.
+WEBP_METHOD = 2
 SLIDER_ANGLES_DEG: tuple[int, ...] = tuple(range(-20, 111, 10))
 # Lifting a thigh, a person lets the knee bend so the shin hangs; the psoas crosses only the hip, so the
 # knee changes the picture and not the numbers.
@@ -72,6 +74,18 @@ class Figure:
     def filename(self, extension: str = "png") -> str:
         return f"{self.key}.{extension}"
 
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in pixels: landscape for a body lying down, else portrait."""
+        if self.kind == "posture" and self.posture.orientation in ("supine", "prone"):
+            return HEIGHT, WIDTH
+        return WIDTH, HEIGHT
+
+    @property
+    def small_size(self) -> tuple[int, int]:
+        width, height = self.size
+        return width * SMALL_WIDTH // WIDTH, height * SMALL_WIDTH // WIDTH
+
     def spec(self) -> dict[str, Any]:
         """Everything that decides this figure's file (hashed into the manifest); the SVG schematics
         carry the caption and alt text as their title and description."""
@@ -85,7 +99,7 @@ class Figure:
             "view": self.view,
             "orientation": self.posture.orientation,
             "angles": self.posture.angles(),
-            "size": [WIDTH, HEIGHT],
+            "size": list(self.size),
         }
 
 
@@ -461,6 +475,7 @@ def _manifest_entry(figure: Figure, painted: Painted, digest: str) -> dict[str, 
         "angles": figure.posture.angles(),
         "labels": painted.labels,
         "camera": painted.camera,
+        "size": list(figure.size),
     }
 
 
@@ -518,7 +533,7 @@ def camera_from_record(record: dict[str, Any]) -> Any:
 
 def _write_webp(path: Path, image: Any) -> None:
     partial = path.with_name(path.name + ".partial")
-    image.save(partial, "WEBP", quality=WEBP_QUALITY, method=3)
+    image.save(partial, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
     partial.replace(path)
 
 
@@ -535,7 +550,7 @@ class _Painter:
         self._renderer: Any = None
         if self.backend.available:
             try:
-                self._renderer = BodyRenderer(WIDTH, HEIGHT)
+                self._renderer = BodyRenderer(max(WIDTH, HEIGHT), max(WIDTH, HEIGHT))
             except Exception as error:  # any GL or driver failure: draw schematics instead
                 self.fallback_reason = f"3D rendering failed ({type(error).__name__}: {error})"
         else:
@@ -566,8 +581,9 @@ class _Painter:
             frames = [figure for figure in figures if figure.sequence == sequence]
             poses = [(PoseAngles.from_posture(f.posture), self.paths(f.posture)) for f in frames]
             view = VIEWS[frames[0].view]
+            width, height = frames[0].size
             self._cameras[sequence] = camera_for_poses(
-                shared_myoleg(), view, frames[0].posture.orientation, poses, WIDTH, HEIGHT
+                shared_myoleg(), view, frames[0].posture.orientation, poses, width, height
             )
         return self._cameras[sequence]
 
@@ -587,8 +603,8 @@ class _Painter:
                 paths=paths,
                 title=figure.caption,
                 description=figure.alt,
-                width=WIDTH,
-                height=HEIGHT,
+                width=figure.size[0],
+                height=figure.size[1],
                 element_id=f"figure-{figure.key}",
                 camera=camera,
                 side=figure.side,
@@ -599,26 +615,27 @@ class _Painter:
         from PIL import Image
 
         renderer = self._renderer
+        renderer.set_size(*figure.size)
         renderer.pose(PoseAngles.from_posture(figure.posture))
         pixels = renderer.render(view, paths, figure.posture.orientation, camera, setting=setting_for(figure.posture))
         used = renderer.last_camera
         ids = renderer.identify(view, used)
         muscle = renderer.last_muscles > 0
-        busy = (pixels < 245).any(axis=2)
+        busy = (pixels[..., 0] < 245) | (pixels[..., 1] < 245) | (pixels[..., 2] < 245)
         labels = place_labels(label_specs(renderer.myoleg, paths, figure.side, close_up), used, ids, muscle, busy)
         image = Image.fromarray(pixels)
         files: list[str] = []
-        webp = {str(WIDTH): figure.filename("webp")}
+        webp = {"full": figure.filename("webp")}
         if is_still(figure):
             write_png(directory / figure.filename("png"), pixels)
             files.append(figure.filename("png"))
-            small = f"{figure.key}-{SMALL_WIDTH}.webp"
-            _write_webp(directory / small, image.resize((SMALL_WIDTH, SMALL_HEIGHT), Image.Resampling.BILINEAR))
-            webp[str(SMALL_WIDTH)] = small
+            small = f"{figure.key}-small.webp"
+            _write_webp(directory / small, image.resize(figure.small_size, Image.Resampling.BILINEAR))
+            webp["small"] = small
         _write_webp(directory / figure.filename("webp"), image)
         files.append(figure.filename("webp"))
         if is_still(figure):
-            files.append(webp[str(SMALL_WIDTH)])
+            files.append(webp["small"])
         return Painted(files, webp, [label.as_dict() for label in labels], _camera_record(used))
 
 
@@ -695,7 +712,6 @@ def render_all(out_dir: Path | str, force: bool = False, progress: ProgressCallb
                     "size": [WIDTH, HEIGHT],
                     "figures": entries if finished else {**manifest.get("figures", {}), **entries},
                     "slider": [point.__dict__ for point in slider_curve(SLIDER_ANGLES_DEG, MODEL_NAME)],
-                    "small_size": [SMALL_WIDTH, SMALL_HEIGHT],
                 },
             )
     # Files of figures that left the catalogue, or were redrawn in the other format.

@@ -39,7 +39,8 @@ def rendered(keys: tuple[str, ...]) -> Iterator[Path]:
             entries[key] = {
                 "file": f"{key}.png",
                 "files": [f"{key}.png", f"{key}.webp", f"{key}-240.webp"],
-                "webp": {"480": f"{key}.webp", "240": f"{key}-240.webp"},
+                "webp": {"full": f"{key}.webp", "small": f"{key}-240.webp"},
+                "size": [480, 640],
                 "alt": f"alt of {key}",
                 "caption": f"Caption of {key} in plain words.",
                 "details": f"{key}: psoas 181 mm (rajagopal2016)",

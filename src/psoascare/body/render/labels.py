@@ -11,6 +11,7 @@ placed in the picture's left and right margins, in the anchors' order, where the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,8 @@ MARGIN_PX = 6
 # A candidate anchor must show its structure over this many pixels around it (a 3x3 patch).
 PATCH_RADIUS_PX = 1
 CANDIDATES_PER_BONE = 80
+# Directions (cos, sin) tried around an anchor for its text, every 20 degrees.
+DIRECTIONS = tuple((math.cos(math.radians(angle)), math.sin(math.radians(angle))) for angle in range(0, 360, 20))
 
 
 @dataclass(frozen=True)
@@ -134,27 +137,21 @@ def label_specs(leg: MyoLeg, paths: Sequence[DrawnPath], side: str, close_up: bo
     return specs
 
 
-def _shows(ids: np.ndarray, column: float, row: float, accepted: frozenset[int]) -> bool:
-    height, width = ids.shape
-    x, y = round(column), round(row)
+def _showing(ids: np.ndarray, accepted: frozenset[int]) -> np.ndarray:
+    """Pixels whose whole (2r+1)^2 patch shows one of the accepted structures (an erosion of the mask)."""
+    mask = np.isin(ids, list(accepted))
     r = PATCH_RADIUS_PX
-    if not (r <= x < width - r and r <= y < height - r):
-        return False
-    patch = ids[y - r : y + r + 1, x - r : x + r + 1]
-    return bool(np.isin(patch, list(accepted)).all())
+    eroded = np.zeros_like(mask)
+    inner = mask[r:-r, r:-r].copy()
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            inner &= mask[r + dy : mask.shape[0] - r + dy, r + dx : mask.shape[1] - r + dx]
+    eroded[r:-r, r:-r] = inner
+    return eroded
 
 
 def text_width(text: str) -> float:
     return len(text) * CHARACTER_WIDTH_PX
-
-
-def _box_covers(muscle: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> bool:
-    height, width = muscle.shape
-    left, right = max(int(x0), 0), min(int(np.ceil(x1)), width)
-    top, bottom = max(int(y0), 0), min(int(np.ceil(y1)), height)
-    if left >= right or top >= bottom:
-        return False
-    return bool(muscle[top:bottom, left:right].any())
 
 
 def place_labels(
@@ -171,11 +168,15 @@ def place_labels(
     anchored: list[tuple[LabelSpec, np.ndarray, np.ndarray]] = []
     for spec in specs:
         pixels = camera.project(spec.candidates)
-        for world, (column, row) in zip(spec.candidates, pixels, strict=True):
-            inside = 8 <= column < width - 8 and 8 <= row < height - 8
-            if inside and (ids is None or _shows(ids, column, row, spec.accepted_ids)):
-                anchored.append((spec, world, np.array([column, row])))
-                break
+        columns, rows = np.rint(pixels[:, 0]).astype(int), np.rint(pixels[:, 1]).astype(int)
+        good = (columns >= 8) & (columns < width - 8) & (rows >= 8) & (rows < height - 8)
+        if ids is not None:
+            showing = _showing(ids, spec.accepted_ids)
+            good[good] &= showing[rows[good], columns[good]]
+        chosen = np.flatnonzero(good)
+        if len(chosen):
+            first = int(chosen[0])
+            anchored.append((spec, spec.candidates[first], pixels[first]))
     clutter = _summed(busy) if busy is not None else None
     blocked = _summed(muscle) if muscle is not None else None
     occupied: list[tuple[float, float, float, float]] = []
@@ -208,8 +209,8 @@ def _summed(mask: np.ndarray) -> np.ndarray:
 
 def _count(table: np.ndarray, box: tuple[float, float, float, float]) -> int:
     height, width = table.shape[0] - 1, table.shape[1] - 1
-    left, top = int(np.clip(box[0], 0, width)), int(np.clip(box[1], 0, height))
-    right, bottom = int(np.clip(np.ceil(box[2]), 0, width)), int(np.clip(np.ceil(box[3]), 0, height))
+    left, top = min(max(int(box[0]), 0), width), min(max(int(box[1]), 0), height)
+    right, bottom = min(max(math.ceil(box[2]), 0), width), min(max(math.ceil(box[3]), 0), height)
     if left >= right or top >= bottom:
         return 0
     return int(table[bottom, right] - table[top, right] - table[bottom, left] + table[top, left])
@@ -233,11 +234,12 @@ def _best_spot(
 ) -> tuple[float, float, str] | None:
     """Around the anchor, at growing distances: the text spot with the least drawing under it."""
     best: tuple[float, tuple[float, float, str]] | None = None
+    anchor_x, anchor_y = float(anchor[0]), float(anchor[1])
     for distance in (34.0, 55.0, 80.0, 110.0, 150.0, 200.0):
-        for angle in np.radians(np.arange(0, 360, 20)):
-            end_x = anchor[0] + distance * np.cos(angle)
-            end_y = anchor[1] - distance * np.sin(angle)
-            align = "start" if np.cos(angle) >= 0 else "end"
+        for cos, sin in DIRECTIONS:
+            end_x = anchor_x + distance * cos
+            end_y = anchor_y - distance * sin
+            align = "start" if cos >= 0 else "end"
             x = end_x + (4 if align == "start" else -4)
             y = end_y + FONT_SIZE_PX / 3
             box = _text_box(text, x, y, align)

@@ -127,16 +127,26 @@ def _overlay(entry: dict[str, Any]) -> tuple[OverlayLabel, ...]:
     return tuple(labels)
 
 
+def _size(entry: dict[str, Any]) -> tuple[int, int]:
+    size = entry.get("size")
+    if isinstance(size, list) and len(size) == 2 and all(isinstance(value, int) for value in size):
+        return size[0], size[1]
+    return WIDTH, HEIGHT
+
+
 def _sources(entry: dict[str, Any]) -> tuple[str, str]:
     """The picture's address (WebP where rendered so) and its srcset (phone and full size)."""
     webp = entry.get("webp") or {}
-    full = webp.get(str(WIDTH))
+    full = webp.get("full")
     if not isinstance(full, str):
         return reverse("figure", args=[entry["file"]]), ""
     url = reverse("figure", args=[full])
-    small = webp.get(str(SMALL_WIDTH))
-    srcset = f"{reverse('figure', args=[small])} {SMALL_WIDTH}w, {url} {WIDTH}w" if isinstance(small, str) else ""
-    return url, srcset
+    small = webp.get("small")
+    width = _size(entry)[0]
+    small_width = width * SMALL_WIDTH // WIDTH
+    if not isinstance(small, str):
+        return url, ""
+    return url, f"{reverse('figure', args=[small])} {small_width}w, {url} {width}w"
 
 
 def figure(key: str, rendered: dict[str, dict[str, Any]] | None = None) -> LessonFigure:
@@ -145,11 +155,14 @@ def figure(key: str, rendered: dict[str, dict[str, Any]] | None = None) -> Lesso
     known = catalogue_by_key().get(key)
     if entry is not None:
         url, srcset = _sources(entry)
+        width, height = _size(entry)
         return LessonFigure(
             key,
             str(entry["alt"]),
             str(entry["caption"]),
             url=url,
+            width=width,
+            height=height,
             srcset=srcset,
             details=str(entry.get("details") or (known.details if known else "")),
             labels=_overlay(entry),
@@ -171,7 +184,7 @@ def leg_figure_file(posture: str, side: str, rendered: dict[str, dict[str, Any]]
     for key in (figure_key(posture, side), figure_key(posture, "right")):
         entry = rendered.get(key)
         if entry is not None:
-            webp = (entry.get("webp") or {}).get(str(WIDTH))
+            webp = (entry.get("webp") or {}).get("full")
             return str(webp if isinstance(webp, str) else entry["file"])
     return None
 
