@@ -134,7 +134,7 @@ def test_it_keeps_the_label_text_off_the_muscle(rendered: tuple[Path, dict[str, 
         muscle = muscle_mask(pixels)
         assert muscle.sum() > 200, key
         for label in entry["labels"]:
-            left, top, right, bottom = _text_box(label["text"], *label["at"], label["align"])
+            left, top, right, bottom = _text_box(label["text"], *label["at"], label["align"], label["size"])
             assert left >= 0 and right <= pixels.shape[1] and top >= 0 and bottom <= pixels.shape[0], label
             covered = muscle[int(top) : int(np.ceil(bottom)), int(left) : int(np.ceil(right))].sum()
             assert covered <= 3, (key, label, covered)

@@ -34,6 +34,17 @@ def transferred(page: Any) -> tuple[int, list[str]]:
     return sum(size for _, size in entries), [name for name, _ in entries]
 
 
+def full_page_screenshot(page: Any, path: Path) -> None:
+    """Scroll through first, so lazily loaded pictures are in the screenshot."""
+    height = page.evaluate("() => document.body.scrollHeight")
+    for top in range(0, height, 600):
+        page.evaluate(f"() => window.scrollTo(0, {top})")
+        page.wait_for_timeout(50)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=True)
+
+
 def test_it_shows_labelled_pictures_plain_captions_and_the_slider(
     page: Any, live_server: Any, rendered: Path, artifacts_dir: Path
 ) -> None:
@@ -57,7 +68,7 @@ def test_it_shows_labelled_pictures_plain_captions_and_the_slider(
     assert not sitting.locator("details p").is_visible()
     sitting.locator("details summary").click()
     assert "mm" in sitting.locator("details p").inner_text()
-    page.screenshot(path=str(artifacts_dir / "lesson-desktop.png"), full_page=True)
+    full_page_screenshot(page, artifacts_dir / "lesson-desktop.png")
 
     slider = page.locator("#hip-angle")
     before = page.get_attribute("#slider-image", "src")
@@ -131,7 +142,7 @@ def test_it_fits_a_phone(chromium: Any, live_server: Any, rendered: Path, artifa
     # The labels overlay covers the picture exactly, so every label points where it should.
     assert box is not None and overlay is not None
     assert abs(box["width"] - overlay["width"]) < 1 and abs(box["height"] - overlay["height"]) < 1
-    page.screenshot(path=str(artifacts_dir / "lesson-phone.png"), full_page=True)
+    full_page_screenshot(page, artifacts_dir / "lesson-phone.png")
     figure.screenshot(path=str(artifacts_dir / "lesson-phone-bed-edge.png"))
     context.close()
 

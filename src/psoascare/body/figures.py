@@ -589,7 +589,7 @@ class _Painter:
 
     def paint(self, figure: Figure, directory: Path, camera: Any) -> Painted:
         from psoascare.body.render import VIEWS, schematic_svg, write_png
-        from psoascare.body.render.labels import label_specs, place_labels
+        from psoascare.body.render.labels import label_specs, paint_labels, place_labels
         from psoascare.body.render.myoleg import PoseAngles
         from psoascare.body.render.setting import setting_for
 
@@ -627,7 +627,8 @@ class _Painter:
         files: list[str] = []
         webp = {"full": figure.filename("webp")}
         if is_still(figure):
-            write_png(directory / figure.filename("png"), pixels)
+            # The PNG is for print and plain <img> uses (the routine player): labels drawn in.
+            write_png(directory / figure.filename("png"), np.asarray(paint_labels(image, labels)))
             files.append(figure.filename("png"))
             small = f"{figure.key}-small.webp"
             _write_webp(directory / small, image.resize(figure.small_size, Image.Resampling.BILINEAR))

@@ -59,7 +59,8 @@ class FigurePagesTestCase(BaseTestCase):
                 response, 'srcset="/figures/standing-side-240.webp 240w, /figures/standing-side.webp 480w"'
             )
             self.assertContains(response, '<svg class="figure-labels" viewBox="0 0 480 640" role="group"')
-            self.assertContains(response, 'text-anchor="start">psoas major</text>', count=len(LESSON_FIGURE_KEYS))
+            label = 'text-anchor="start" style="font-size: 17px">psoas major</text>'
+            self.assertContains(response, label, count=len(LESSON_FIGURE_KEYS))
             self.assertContains(response, '<ul class="legend" aria-label="Colours in the picture">')
             self.assertContains(response, "<summary>Details</summary><p>sitting-90-90-side: psoas 181 mm")
             webp = self.client.get("/figures/standing-side-240.webp")

@@ -24,8 +24,10 @@ if TYPE_CHECKING:
     from psoascare.body.render.myoleg import MyoLeg
     from psoascare.body.render.views import Camera
 
+# For a picture REFERENCE_WIDTH_PX wide; wider pictures (landscape) scale it, as they are shown no wider.
 FONT_SIZE_PX = 17
-CHARACTER_WIDTH_PX = 10.0  # semibold sans-serif at FONT_SIZE_PX (DejaVu Sans Bold is this wide)
+REFERENCE_WIDTH_PX = 480
+CHARACTER_WIDTH_EM = 10.0 / 17  # semibold sans-serif (DejaVu Sans Bold is this wide on average)
 LINE_GAP_PX = 23
 MARGIN_PX = 6
 # A candidate anchor must show its structure over this many pixels around it (a 3x3 patch).
@@ -53,6 +55,7 @@ class PlacedLabel:
     anchor: tuple[float, float]
     at: tuple[float, float]
     align: str  # "start": text to the right of `at`; "end": to its left
+    size: int = FONT_SIZE_PX
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +65,7 @@ class PlacedLabel:
             "anchor": [round(value, 1) for value in self.anchor],
             "at": [round(value, 1) for value in self.at],
             "align": self.align,
+            "size": self.size,
         }
 
 
@@ -150,8 +154,13 @@ def _showing(ids: np.ndarray, accepted: frozenset[int]) -> np.ndarray:
     return eroded
 
 
-def text_width(text: str) -> float:
-    return len(text) * CHARACTER_WIDTH_PX
+def font_size_for(width: int) -> int:
+    """The label font size for a picture `width` pixels wide."""
+    return max(FONT_SIZE_PX, round(FONT_SIZE_PX * width / REFERENCE_WIDTH_PX))
+
+
+def text_width(text: str, size: int = FONT_SIZE_PX) -> float:
+    return len(text) * CHARACTER_WIDTH_EM * size
 
 
 def place_labels(
@@ -177,16 +186,17 @@ def place_labels(
         if len(chosen):
             first = int(chosen[0])
             anchored.append((spec, spec.candidates[first], pixels[first]))
+    font = font_size_for(width)
     clutter = _summed(busy) if busy is not None else None
     blocked = _summed(muscle) if muscle is not None else None
     occupied: list[tuple[float, float, float, float]] = []
     placed: list[PlacedLabel] = []
     for spec, world, anchor in anchored:
-        spot = _best_spot(spec.text, anchor, width, height, occupied, clutter, blocked)
+        spot = _best_spot(spec.text, anchor, width, height, occupied, clutter, blocked, font)
         if spot is None:
             continue
         x, y, align = spot
-        occupied.append(_text_box(spec.text, x, y, align))
+        occupied.append(_text_box(spec.text, x, y, align, font))
         placed.append(
             PlacedLabel(
                 spec.text,
@@ -195,6 +205,7 @@ def place_labels(
                 (float(anchor[0]), float(anchor[1])),
                 (float(x), float(y)),
                 align,
+                font,
             )
         )
     return placed
@@ -216,11 +227,11 @@ def _count(table: np.ndarray, box: tuple[float, float, float, float]) -> int:
     return int(table[bottom, right] - table[top, right] - table[bottom, left] + table[top, left])
 
 
-def _text_box(text: str, x: float, y: float, align: str) -> tuple[float, float, float, float]:
+def _text_box(text: str, x: float, y: float, align: str, size: int = FONT_SIZE_PX) -> tuple[float, float, float, float]:
     """The box (left, top, right, bottom) of a text whose baseline starts (or ends) at (x, y)."""
-    size = text_width(text)
-    left = x if align == "start" else x - size
-    return (left - 2, y - FONT_SIZE_PX, left + size + 2, y + 5)
+    length = text_width(text, size)
+    left = x if align == "start" else x - length
+    return (left - 2, y - size, left + length + 2, y + 5)
 
 
 def _best_spot(
@@ -231,18 +242,20 @@ def _best_spot(
     occupied: list[tuple[float, float, float, float]],
     clutter: np.ndarray | None,
     blocked: np.ndarray | None,
+    font: int = FONT_SIZE_PX,
 ) -> tuple[float, float, str] | None:
     """Around the anchor, at growing distances: the text spot with the least drawing under it."""
     best: tuple[float, tuple[float, float, str]] | None = None
     anchor_x, anchor_y = float(anchor[0]), float(anchor[1])
-    for distance in (34.0, 55.0, 80.0, 110.0, 150.0, 200.0):
+    scale = font / FONT_SIZE_PX
+    for distance in (34.0 * scale, 55.0 * scale, 80.0 * scale, 110.0 * scale, 150.0 * scale, 200.0 * scale):
         for cos, sin in DIRECTIONS:
             end_x = anchor_x + distance * cos
             end_y = anchor_y - distance * sin
             align = "start" if cos >= 0 else "end"
             x = end_x + (4 if align == "start" else -4)
-            y = end_y + FONT_SIZE_PX / 3
-            box = _text_box(text, x, y, align)
+            y = end_y + font / 3
+            box = _text_box(text, x, y, align, font)
             if box[0] < 2 or box[1] < 2 or box[2] > width - 2 or box[3] > height - 2:
                 continue
             if any(not (box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3]) for o in occupied):
@@ -257,3 +270,38 @@ def _best_spot(
         if best is not None and best[0] < 0.25 * distance + 5:
             break
     return best[1] if best is not None else None
+
+
+LABEL_FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
+)
+
+
+def paint_labels(image: Any, labels: Sequence[PlacedLabel]) -> Any:
+    """A copy of a PIL image with the labels drawn in (for the printed handout and plain <img> uses, where
+    no SVG overlay is possible): the same leader lines, dots and text as the overlay."""
+    from PIL import ImageDraw, ImageFont
+
+    def load(size: int) -> Any:
+        for path in LABEL_FONT_FILES:
+            try:
+                return ImageFont.truetype(path, size - 2)
+            except OSError:
+                continue
+        return ImageFont.load_default(size - 2)
+
+    fonts: dict[int, Any] = {}
+    painted = image.copy()
+    draw = ImageDraw.Draw(painted)
+    ink, halo = (31, 41, 51), (255, 255, 255)
+    for label in labels:
+        x, y = label.at
+        start_x = x - 3 if label.align == "start" else x + 3
+        draw.line([(start_x, y - 5), label.anchor], fill=ink, width=1)
+        ax, ay = label.anchor
+        draw.ellipse([ax - 3.5, ay - 3.5, ax + 3.5, ay + 3.5], fill=ink, outline=halo)
+        anchor = "ls" if label.align == "start" else "rs"
+        font = fonts.setdefault(label.size, load(label.size))
+        draw.text((x, y), label.text, font=font, fill=ink, anchor=anchor, stroke_width=3, stroke_fill=halo)
+    return painted

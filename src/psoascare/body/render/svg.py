@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from psoascare.body.render.anatomy import STYLES, DrawnPath, figure_paths
-from psoascare.body.render.labels import FONT_SIZE_PX, PlacedLabel
+from psoascare.body.render.labels import PlacedLabel
 from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import PELVIS_BONES, SIDES, VERTEBRAE_BONES, VIEWS, Camera, View, frame_camera
 
@@ -112,7 +112,7 @@ def label_markup(label: PlacedLabel) -> str:
         'stroke="#1f2933" stroke-width="1.2"/>'
         f'<circle cx="{label.anchor[0]:.1f}" cy="{label.anchor[1]:.1f}" r="3" fill="#1f2933" stroke="#ffffff"/>'
         f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{label.align}" font-family="sans-serif" '
-        f'font-size="{FONT_SIZE_PX}" paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+        f'font-size="{label.size}" paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
         f'fill="#1f2933">{html.escape(label.text)}</text></g>'
     )
 

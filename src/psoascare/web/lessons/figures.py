@@ -56,6 +56,7 @@ class OverlayLabel:
     align: str
     anchor_x: float
     anchor_y: float
+    size: int = 17
 
     @property
     def line_x(self) -> float:
@@ -120,6 +121,7 @@ def _overlay(entry: dict[str, Any]) -> tuple[OverlayLabel, ...]:
                     "end" if label["align"] == "end" else "start",
                     float(label["anchor"][0]),
                     float(label["anchor"][1]),
+                    int(label.get("size", 17)),
                 )
             )
         except (KeyError, IndexError, TypeError, ValueError):

@@ -17,6 +17,7 @@ window.PsoasLabels = {
       const text = document.createElementNS(ns, "text");
       text.setAttribute("x", label.x); text.setAttribute("y", label.y);
       text.setAttribute("text-anchor", label.align);
+      text.style.fontSize = `${label.size || 17}px`;
       text.textContent = label.text;
       g.append(line, dot, text);
       return g;

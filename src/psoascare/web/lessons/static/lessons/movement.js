@@ -45,14 +45,18 @@
     const marker = add("circle", { r: 6, fill: "#1a5fb4" });
 
     let index = 0, timer = null, loaded = false;
+    // Labels follow the picture once it has loaded, so they never point into an empty frame.
+    image.addEventListener("load", () => {
+      if (window.PsoasLabels) window.PsoasLabels.draw(overlay, frames[index].labels);
+    });
     function show(i) {
       index = i % frames.length;
       const frame = frames[index];
-      image.src = frame.url;
+      if (image.getAttribute("src") !== frame.url) image.src = frame.url;
+      else if (image.complete && image.naturalWidth && window.PsoasLabels) window.PsoasLabels.draw(overlay, frame.labels);
       marker.setAttribute("cx", x(frame.percent));
       marker.setAttribute("cy", y(frame.change_pct));
       readout.textContent = frame.caption;
-      if (window.PsoasLabels) window.PsoasLabels.draw(overlay, frame.labels);
     }
     function preload() {
       if (loaded) return;

@@ -55,12 +55,18 @@
       if (!frame || Math.abs(candidate.angle - angle) < Math.abs(frame.angle - angle)) frame = candidate;
     }
     if (image && frame && image.dataset.angle !== String(frame.angle)) {
-      image.src = frame.url;
-      image.alt = frame.caption;
+      shown = frame;
       image.dataset.angle = String(frame.angle);
-      if (window.PsoasLabels) window.PsoasLabels.draw(overlay, frame.labels);
+      image.alt = frame.caption;
+      if (image.getAttribute("src") !== frame.url) image.src = frame.url;
+      else if (image.complete && image.naturalWidth && window.PsoasLabels) window.PsoasLabels.draw(overlay, frame.labels);
     }
   }
+  let shown = null;
+  // Labels follow the picture once it has loaded, so they never point into an empty frame.
+  if (image) image.addEventListener("load", () => {
+    if (shown && window.PsoasLabels) window.PsoasLabels.draw(overlay, shown.labels);
+  });
   input.addEventListener("input", update);
   update();
 })();
