@@ -99,6 +99,15 @@ def label_specs(leg: MyoLeg, paths: Sequence[DrawnPath], side: str, close_up: bo
         specs.append(LabelSpec("iliacus", "iliacus", frozenset({MUSCLE_IDS["iliacus"]}), np.concatenate(strands)))
     vertebra_ids = {STRUCTURE_IDS[name] for name in VERTEBRA_BODIES}
     if close_up:
+        sacrum = leg.geom_world_vertices("sacrum_geom_1", 400)
+        specs.append(
+            LabelSpec(
+                "sacrum",
+                "pelvis",
+                frozenset({STRUCTURE_IDS["pelvis"]}),
+                _sorted_by_distance(sacrum, sacrum.mean(axis=0), 200),
+            )
+        )
         for name, (_, geom) in VERTEBRA_BODIES.items():
             vertices = leg.geom_world_vertices(geom, 400)
             centre = vertices.mean(axis=0)
@@ -182,6 +191,9 @@ def place_labels(
         if ids is not None:
             showing = _showing(ids, spec.accepted_ids)
             good[good] &= showing[rows[good], columns[good]]
+        elif muscle is not None and spec.structure not in ("psoas", "iliacus"):
+            # Without an identification pass (the SVG schematic): at least not a bone under muscle.
+            good[good] &= ~muscle[rows[good], columns[good]]
         chosen = np.flatnonzero(good)
         if len(chosen):
             first = int(chosen[0])

@@ -21,6 +21,8 @@ from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import PELVIS_BONES, SIDES, VERTEBRAE_BONES, VIEWS, Camera, View, frame_camera
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from psoascare.body.model import BodyModel
     from psoascare.body.postures import Posture
 
@@ -89,6 +91,36 @@ def _leg_line(leg: MyoLeg, camera: Camera, side: str, pixel_per_metre: float) ->
         'stroke-linecap="round" stroke-linejoin="round" stroke-opacity="0.55"/>'
     )
     return _Shape(float(camera.depth(joints).mean()), markup)
+
+
+def _masks(
+    leg: MyoLeg,
+    camera: Camera,
+    bones: Sequence[str],
+    sides: Sequence[str],
+    paths: Sequence[DrawnPath],
+    pixel_per_metre: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the schematic draws muscle, and where it draws anything: rasterised, so its labels are laid
+    out as the rendered pictures' are (off the muscle, over as little drawing as possible)."""
+    from PIL import Image, ImageDraw
+
+    size = (camera.width, camera.height)
+    drawing, muscles = Image.new("1", size, 0), Image.new("1", size, 0)
+    pen, muscle_pen = ImageDraw.Draw(drawing), ImageDraw.Draw(muscles)
+    for bone in bones:
+        hull = _convex_hull(camera.project(leg.geom_world_vertices(bone, MAX_HULL_VERTICES)))
+        if len(hull) >= 3:
+            pen.polygon([(float(x), float(y)) for x, y in hull], fill=1)
+    for side in sides:
+        joints = camera.project(np.array([leg.data.xpos[leg.body_id(f"{body}_{side}")] for body in LEG_CHAIN]))
+        pen.line([(float(x), float(y)) for x, y in joints], fill=1, width=round(LEG_LINE_WIDTH_M * pixel_per_metre))
+    for path in paths:
+        pixels = camera.project(leg.pelvis_to_world(path.points))
+        width = max(1, round(2 * float(np.mean(path.radius_at())) * pixel_per_metre))
+        muscle_pen.line([(float(x), float(y)) for x, y in pixels], fill=1, width=width, joint="curve")
+    muscle = np.asarray(muscles, dtype=bool)
+    return muscle, np.asarray(drawing, dtype=bool) | muscle
 
 
 def _muscle_line(leg: MyoLeg, camera: Camera, path: DrawnPath, pixel_per_metre: float) -> str:
@@ -175,7 +207,8 @@ def schematic_svg(
     shapes.sort(key=lambda shape: -shape.depth)
     muscle_markup = [_muscle_line(leg, camera, path, pixel_per_metre) for path in paths]
     kinds = [kind for kind in ("psoas", "iliacus") if any(path.kind == kind for path in paths)]
-    labels = place_labels(label_specs(leg, paths, side, close_up), camera, None)
+    muscle, busy = _masks(leg, camera, outlined, shown_sides, paths, pixel_per_metre)
+    labels = place_labels(label_specs(leg, paths, side, close_up), camera, None, muscle, busy)
 
     heading = title or f"{posture.title}: {chosen.name} view"
     summary = description or (

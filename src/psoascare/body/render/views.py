@@ -65,8 +65,9 @@ LUMBAR_CLOSE_UP = View(
     facing="front",
     tilt_deg=28.0,
     elevation_deg=-15.0,
-    bones=(*VERTEBRAE_BONES, "torso_geom_2", *PELVIS_BONES, "femur_r", "femur_l"),
-    frame_bones=(*VERTEBRAE_BONES, "torso_geom_2", "pelvis_r", "pelvis_l"),
+    # T12 to L5 only (each of them labelled), the pelvis with the sacrum, and the tops of the thigh bones.
+    bones=(*VERTEBRAE_BONES, *PELVIS_BONES, "femur_r", "femur_l"),
+    frame_bones=(*VERTEBRAE_BONES, "pelvis_r", "pelvis_l"),
     margin_m=0.015,
     setting=False,
 )
