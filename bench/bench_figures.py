@@ -100,7 +100,7 @@ def run() -> str:
         "| --- | --- |",
         f"| the lesson's six pictures, phone WebP (240×320) | {sizes['lesson_small'] / 1000:.0f} kB |",
         f"| the lesson's six pictures, full WebP (480×640) | {sizes['lesson_full'] / 1000:.0f} kB |",
-        f"| the same six as PNG (what the page served before) | {sizes['lesson_png'] / 1000:.0f} kB |",
+        f"| the same six as PNG (print copies, labels drawn in) | {sizes['lesson_png'] / 1000:.0f} kB |",
         f"| every file of the catalogue | {sizes['all'] / 1e6:.1f} MB |",
     ]
     return "\n".join(lines)
