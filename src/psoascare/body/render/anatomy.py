@@ -57,6 +57,15 @@ ILIAC_CREST_ORIGINS_M = (
     (-0.016, 0.010, 0.108),
 )
 RESAMPLED_POINTS = 14
+# Strands of the iliacus fan, spread evenly along the crest points above (close enough to overlap).
+FAN_STRANDS = 8
+
+
+def _along_crest(count: int) -> np.ndarray:
+    """`count` origins evenly spaced along the iliac crest polyline."""
+    crest = np.asarray(ILIAC_CREST_ORIGINS_M, dtype=float)
+    points, _ = _resample(crest, count)
+    return points
 
 
 def pcsa_radius_m(max_isometric_force_n: float, strands: int = 1) -> float:
@@ -154,12 +163,13 @@ def volume_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
             radii = _belly_profile(fractions, 0.7 * pcsa_radius_m(psoas_force), 0.55)
             drawn.append(DrawnPath(path.name, "psoas", points, radii))
             continue
-        strands = len(ILIAC_CREST_ORIGINS_M) + 1
-        strand_radius = pcsa_radius_m(iliacus_force, strands) * 1.3
+        origins = _along_crest(FAN_STRANDS)
+        strands = len(origins) + 1
+        strand_radius = pcsa_radius_m(iliacus_force, strands) * 1.5
         drawn.append(DrawnPath(path.name, "iliacus", points, _belly_profile(fractions, strand_radius, 0.6)))
         # Fan strands join the model's path at its second point (the pelvic brim).
         joined = np.asarray(path.points[1:], dtype=float)
-        for index, origin in enumerate(ILIAC_CREST_ORIGINS_M):
+        for index, origin in enumerate(origins):
             start = np.asarray(origin, dtype=float)
             if side == "l":
                 start = start @ MIRROR_Z
