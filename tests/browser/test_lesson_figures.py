@@ -151,6 +151,36 @@ def test_it_shows_the_leg_being_stretched(page: Any, live_server: Any, rendered:
     for side in ("right", "left"):
         response = page.goto(f"{live_server.url}/learn/figure/bed-edge-hang/{side}/")
         assert response is not None and response.ok
-        expected = "bed-edge-hang-left.webp" if side == "left" else "bed-edge-hang-side.webp"
+        expected = "bed-edge-hang-left.png" if side == "left" else "bed-edge-hang-side.png"
         assert page.url.endswith(expected)
         page.screenshot(path=str(artifacts_dir / f"player-figure-{side}.png"))
+
+
+def test_the_player_shows_the_leg_being_stretched(
+    chromium: Any, live_server: Any, rendered: Path, artifacts_dir: Path
+) -> None:
+    from psoascare.web.accounts.models import create_client
+    from tests.conftest import logged_in_page
+
+    client = create_client("lena", "lena@example.org", "correct horse battery staple", therapist=None)
+    page = logged_in_page(chromium, live_server, client, viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/routines/bed-edge/play/")  # real time: holds last until skipped
+    image = page.locator("#posture")
+    page.keyboard.press("Space")
+    page.wait_for_selector("#player[data-state=running]")
+    for side in ("left", "right"):
+        page.wait_for_function(
+            "([img, side]) => (img.getAttribute('src') || '').endsWith('/bed-edge-hang/' + side + '/')"
+            " && img.complete && img.naturalWidth > 0",
+            arg=[image.element_handle(), side],
+        )
+        assert f"{side} leg" in (image.get_attribute("alt") or "")
+        page.screenshot(path=str(artifacts_dir / f"player-hold-{side}.png"))
+        # Skip steps until the player moves on to the other leg.
+        for _ in range(8):
+            if side == "right" or (image.get_attribute("src") or "").endswith("/right/"):
+                break
+            current = page.get_attribute("#player", "data-index")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("(index) => document.getElementById('player').dataset.index !== index", arg=current)
+    page.keyboard.press("Escape")

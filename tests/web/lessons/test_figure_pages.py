@@ -74,13 +74,13 @@ class FigurePagesTestCase(BaseTestCase):
         with rendered(("bed-edge-hang-side", "bed-edge-hang-left", "standing-side")):
             self.assertEqual(leg_figure_url("bed-edge-hang", "left"), "/learn/figure/bed-edge-hang/left/")
             left = self.client.get("/learn/figure/bed-edge-hang/left/")
-            self.assertRedirects(left, "/figures/bed-edge-hang-left.webp", fetch_redirect_response=False)
+            self.assertRedirects(left, "/figures/bed-edge-hang-left.png", fetch_redirect_response=False)
             right = self.client.get(leg_figure_url("bed-edge-hang", "right"))
-            self.assertRedirects(right, "/figures/bed-edge-hang-side.webp", fetch_redirect_response=False)
+            self.assertRedirects(right, "/figures/bed-edge-hang-side.png", fetch_redirect_response=False)
             # "both", or a posture without a left view: the right side's picture.
             both = self.client.get(leg_figure_url("standing", "both"))
-            self.assertRedirects(both, "/figures/standing-side.webp", fetch_redirect_response=False)
+            self.assertRedirects(both, "/figures/standing-side.png", fetch_redirect_response=False)
             left_standing = self.client.get("/learn/figure/standing/left/")
-            self.assertRedirects(left_standing, "/figures/standing-side.webp", fetch_redirect_response=False)
+            self.assertRedirects(left_standing, "/figures/standing-side.png", fetch_redirect_response=False)
             self.assertEqual(self.client.get("/learn/figure/cartwheel/left/").status_code, 404)
             self.assertEqual(self.client.get("/learn/figure/bed-edge-hang/up/").status_code, 404)

@@ -181,13 +181,13 @@ def leg_figure_url(posture: str, side: str = "right") -> str:
 
 
 def leg_figure_file(posture: str, side: str, rendered: dict[str, dict[str, Any]] | None = None) -> str | None:
-    """The file name for `leg_figure_url`: the left-leg view where there is one, else the right side."""
+    """The file name for `leg_figure_url`: the left-leg view where there is one, else the right side. The
+    primary file (the PNG with its labels drawn in), as the player shows it in a plain <img>."""
     rendered = rendered if rendered is not None else rendered_entries()
     for key in (figure_key(posture, side), figure_key(posture, "right")):
         entry = rendered.get(key)
         if entry is not None:
-            webp = (entry.get("webp") or {}).get("full")
-            return str(webp if isinstance(webp, str) else entry["file"])
+            return str(entry["file"])
     return None
 
 
