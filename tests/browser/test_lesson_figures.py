@@ -85,10 +85,13 @@ def test_it_shows_labelled_pictures_plain_captions_and_the_slider(
     page.locator("#hip-slider").screenshot(path=str(artifacts_dir / "lesson-slider-90.png"))
 
 
-def test_it_loads_light_and_only_from_this_site(page: Any, live_server: Any, rendered: Path) -> None:
+def test_it_loads_light_and_only_from_this_site(
+    page: Any, live_server: Any, rendered: Path, artifacts_dir: Path
+) -> None:
     page.goto(f"{live_server.url}/learn/psoas/")
     page.wait_for_load_state("networkidle")
     total, names = transferred(page)
+    (artifacts_dir / "lesson-first-load.txt").write_text(f"{total} bytes in {len(names)} requests\n" + "\n".join(names))
     assert total <= FIRST_LOAD_BUDGET_BYTES, (total, names)
     assert all(name.startswith(live_server.url) for name in names), names
     # Slider frames other than the first are fetched only when the slider moves.
