@@ -344,7 +344,7 @@ class MyoLeg:
         if hold == "thighs":
             hip = self.data.xpos[self.body_id(f"femur_{side}")]
             knee = self.data.xpos[self.body_id(f"tibia_{side}")]
-            return hip + 0.72 * (knee - hip) + torso @ np.array([0.0, 0.05, 0.0])
+            return hip + 0.6 * (knee - hip) + torso @ np.array([0.0, 0.06, 0.0])
         if hold == "handlebar":
             return shoulder + torso @ np.array([0.42, -0.22, -0.04 * lateral])
         if hold == "swing":
