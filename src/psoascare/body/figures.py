@@ -47,7 +47,7 @@ SLIDER_ANGLES_DEG: tuple[int, ...] = tuple(range(-20, 111, 10))
 # knee changes the picture and not the numbers.
 SLIDER_KNEE_MAX_DEG = 100.0
 LUMBAR_CLOSE_UP_KEY = "lumbar-close-up"
-MOTION_FRAMES = 10
+MOTION_FRAMES = 8
 WALKING_KEY, PEDALLING_KEY = "walking-stride", "pedal-stroke"
 # Right and left psoas changes closer than this (percentage points) are captioned as one number.
 SAME_SIDES_PCT = 0.5

@@ -56,7 +56,7 @@ ILIAC_CREST_ORIGINS_M = (
     (-0.032, 0.032, 0.105),
     (-0.016, 0.010, 0.108),
 )
-RESAMPLED_POINTS = 14
+RESAMPLED_POINTS = 10
 # Strands of the iliacus fan, spread evenly along the crest points above (close enough to overlap).
 FAN_STRANDS = 8
 
@@ -153,7 +153,7 @@ def volume_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
     per_side = max(1, len(fascicles) // 2)
     merged_radius = pcsa_radius_m(psoas_force, per_side)
     for path in fascicles:
-        points, fractions = _resample(path.points, 6)
+        points, fractions = _resample(path.points, 4)
         radii = FASCICLE_ORIGIN_RADIUS_M + (merged_radius - FASCICLE_ORIGIN_RADIUS_M) * fractions
         drawn.append(DrawnPath(path.name, "fascicle", points, radii))
     for path in muscle_paths(model, posture):
@@ -173,7 +173,7 @@ def volume_paths(model: BodyModel, posture: Posture) -> list[DrawnPath]:
             start = np.asarray(origin, dtype=float)
             if side == "l":
                 start = start @ MIRROR_Z
-            strand, strand_fractions = _resample(np.vstack([start, joined]), 8)
+            strand, strand_fractions = _resample(np.vstack([start, joined]), 6)
             radii = _belly_profile(strand_fractions, strand_radius, 0.5)
             drawn.append(DrawnPath(f"iliacus fan {index + 1} {side}", "fan", strand, radii))
     return drawn

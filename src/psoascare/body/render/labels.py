@@ -87,7 +87,7 @@ def label_specs(leg: MyoLeg, paths: Sequence[DrawnPath], side: str, close_up: bo
         belly = points[max(1, len(points) // 6) : len(points) // 2 + 1]
         # Where the iliacus hides the belly (seen from the side), the fascicles above the pelvis show.
         fascicles = [
-            leg.pelvis_to_world(path.points[2:5])
+            leg.pelvis_to_world(path.points[1:-1])
             for path in paths
             if path.kind == "fascicle" and path.name.endswith(f" {side}")
         ]

@@ -15,7 +15,7 @@ import numpy as np
 
 from psoascare.body.render.gl import GLBackend, create_context, select_backend
 from psoascare.body.render.myoleg import VERTEBRA_BODIES, MyoLeg, PoseAngles, framed_points
-from psoascare.body.render.views import PELVIS_BONES, Camera, View, frame_camera
+from psoascare.body.render.views import ARM_BONES, PELVIS_BONES, Camera, View, frame_camera
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,6 +27,9 @@ DEFAULT_WIDTH = 480
 DEFAULT_HEIGHT = 640
 BACKGROUND_RGB = (255, 255, 255)
 BONE_RGBA = (0.89, 0.85, 0.78, 1.0)
+# The arm bones are ghosted: a hanging arm lies over the lumbar spine and hip in a side view, and the
+# pictures are about what lies beneath it.
+GHOST_RGBA = (0.89, 0.85, 0.78, 0.35)
 # Extra scene slots for the backdrop and the muscle capsules added after MuJoCo fills in the bones.
 EXTRA_GEOM_SLOTS = 2000
 # Orthographic, so the distance only has to put the camera outside the body.
@@ -153,7 +156,7 @@ class BodyRenderer:
         rgba[:] = self._rest_geom_rgba
         rgba[:, 3] = 0.0  # MuJoCo skips fully transparent geoms altogether
         for name in bones:
-            rgba[self.myoleg.geom_id(name)] = (colours or {}).get(name, BONE_RGBA)
+            rgba[self.myoleg.geom_id(name)] = (colours or {}).get(name, GHOST_RGBA if name in ARM_BONES else BONE_RGBA)
 
     def _set_light(self, ambient: float, diffuse: float, specular: float) -> None:
         headlight = self.myoleg.model.vis.headlight
@@ -321,12 +324,14 @@ class BodyRenderer:
         """Which structure each pixel shows, (height, width) ints (STRUCTURE_IDS; MUSCLE_IDS where a muscle
         of the last `render` lies on top, as the pictures draw muscles over bone). Bones are drawn in flat
         colours without light; call after `render` with the same camera."""
-        colours: dict[str, tuple[float, ...]] = {bone: _id_colour(STRUCTURE_IDS["bone"]) for bone in view.bones}
+        # The ghosted arms hide nothing (what lies behind them shows through), so they are left out here.
+        solid = [bone for bone in view.bones if bone not in ARM_BONES]
+        colours: dict[str, tuple[float, ...]] = {bone: _id_colour(STRUCTURE_IDS["bone"]) for bone in solid}
         for group, bones in STRUCTURE_GROUPS.items():
             for bone in bones:
                 if bone in colours:
                     colours[bone] = _id_colour(STRUCTURE_IDS[group])
-        self._show_bones(view.bones, colours)
+        self._show_bones(solid, colours)
         self._set_light(1.0, 0.0, 0.0)
         try:
             flat = self._draw(camera, ())
