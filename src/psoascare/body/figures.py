@@ -301,6 +301,12 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
         details = _details(lengths, changes, standing_mm)
         views = ("side", "front") if name == "standing" else ("side",)
         for view in views:
+            shown = (
+                "Seen from the front: a psoas on each side of the lumbar spine, running down through the pelvis "
+                "to the thigh bone."
+                if view == "front"
+                else caption
+            )
             figures.append(
                 Figure(
                     f"{name}-{view}",
@@ -308,7 +314,7 @@ def catalogue(model: BodyModel | None = None) -> list[Figure]:
                     posture,
                     view,
                     _posture_alt(posture, view),
-                    f"{posture.title}. {caption}",
+                    f"{posture.title}. {shown}",
                     changes,
                     details,
                 )
