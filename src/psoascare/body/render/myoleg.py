@@ -143,7 +143,8 @@ def _add_arm_bones(spec: Any) -> None:
     import myo_sim
 
     mesh_dir = Path(myo_sim.__file__).parent / "models" / "meshes"
-    torso = spec.body("torso")
+    # MjSpec.body() is MuJoCo >= 3.3; find_body() the older spelling.
+    torso = spec.body("torso") if hasattr(spec, "body") else spec.find_body("torso")
     for side, z_scale in (("r", 1.0), ("l", -1.0)):
         for bone, filename in ARM_MESHES.items():
             mesh = spec.add_mesh()
