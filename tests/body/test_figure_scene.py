@@ -99,3 +99,29 @@ def test_it_puts_the_pedals_under_the_feet(leg: MyoLeg) -> None:
     for side in ("r", "l"):
         ball = (leg.data.xpos[leg.body_id(f"calcn_{side}")] + leg.data.xpos[leg.body_id(f"toes_{side}")]) / 2
         assert min(np.linalg.norm(pedal.position[1:] - ball[1:]) for pedal in pedals) < 0.01
+
+
+def test_it_draws_without_arms_when_myo_sim_has_no_arm_meshes(
+    model: BodyModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psoascare.body.render import VIEWS, BodyRenderer, select_backend
+    from psoascare.body.render import myoleg as myoleg_module
+
+    monkeypatch.setattr(myoleg_module, "ARM_MESHES", {"humerus": "no-such-humerus.stl"})
+    myoleg_module._compiled_myoleg.cache_clear()
+    try:
+        bare = MyoLeg()
+        assert not bare.has_arms
+        posture = get_posture("knee-to-chest")
+        bare.pose(PoseAngles.from_posture(posture))  # arms to hug the knee: nothing to place, no error
+        assert setting_shapes(bare, "bed")
+        if select_backend().available:
+            with BodyRenderer() as renderer:
+                assert not renderer.myoleg.has_arms
+                renderer.pose(PoseAngles.from_posture(posture))
+                pixels = renderer.render(VIEWS["side"], volume_paths(model, posture), "supine", setting="bed")
+                assert (pixels < 200).any()
+    finally:
+        monkeypatch.undo()
+        myoleg_module._compiled_myoleg.cache_clear()
+    assert MyoLeg().has_arms

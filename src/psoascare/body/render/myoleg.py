@@ -143,6 +143,9 @@ def _add_arm_bones(spec: Any) -> None:
     import myo_sim
 
     mesh_dir = Path(myo_sim.__file__).parent / "models" / "meshes"
+    if not all((mesh_dir / filename).is_file() for filename in ARM_MESHES.values()):
+        log.debug("this myo-sim has no arm meshes in %s; drawing without arms", mesh_dir)
+        return
     # MjSpec.body() is MuJoCo >= 3.3; find_body() the older spelling.
     torso = spec.body("torso") if hasattr(spec, "body") else spec.find_body("torso")
     for side, z_scale in (("r", 1.0), ("l", -1.0)):
@@ -181,6 +184,11 @@ class MyoLeg:
         }
         self._vertebral_body_centres = self._find_vertebral_body_centres()
         self._torso_id = self.body_id("torso")
+        self.has_arms = all(self.body_id(f"{bone}_{side}") >= 0 for bone in ARM_MESHES for side in SIDES)
+        self._geom_names = {
+            str(self._mujoco.mj_id2name(self.model, self._mujoco.mjtObj.mjOBJ_GEOM, index))
+            for index in range(self.model.ngeom)
+        }
         self._torso_descendants = self._descendants(self._torso_id)
         self._place_vertebrae(0.0)
 
@@ -191,6 +199,9 @@ class MyoLeg:
             if parent == ancestor or parent in found:
                 found.append(identifier)
         return found
+
+    def has_geom(self, name: str) -> bool:
+        return name in self._geom_names
 
     def body_id(self, name: str) -> int:
         return int(self._mujoco.mj_name2id(self.model, self._mujoco.mjtObj.mjOBJ_BODY, name))
@@ -357,6 +368,8 @@ class MyoLeg:
     def _place_arms(self, angles: PoseAngles) -> None:
         """Humerus, ulna and radius of both arms from the shoulder to the hand's target (two-bone IK,
         the elbow pointing back and out)."""
+        if not self.has_arms:
+            return
         torso_rotation = self.data.xmat[self._torso_id].reshape(3, 3)
         torso_origin = self.data.xpos[self._torso_id]
         mirror = np.diag([1.0, 1.0, -1.0])
@@ -422,6 +435,8 @@ class MyoLeg:
         signs = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], dtype=float)
         corners = []
         for name in geom_names:
+            if not self.has_geom(name):
+                continue  # e.g. the arms, with a myo-sim that has no arm meshes
             identifier = self.geom_id(name)
             centre, half_size = self.model.geom_aabb[identifier, :3], self.model.geom_aabb[identifier, 3:]
             local = centre + signs * half_size

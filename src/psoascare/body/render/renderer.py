@@ -155,7 +155,7 @@ class BodyRenderer:
         rgba = self.myoleg.model.geom_rgba
         rgba[:] = self._rest_geom_rgba
         rgba[:, 3] = 0.0  # MuJoCo skips fully transparent geoms altogether
-        for name in bones:
+        for name in (bone for bone in bones if self.myoleg.has_geom(bone)):
             rgba[self.myoleg.geom_id(name)] = (colours or {}).get(name, GHOST_RGBA if name in ARM_BONES else BONE_RGBA)
 
     def _set_light(self, ambient: float, diffuse: float, specular: float) -> None:

@@ -180,6 +180,9 @@ def _bike(leg: MyoLeg) -> list[Shape]:
 
 def _hand_point(leg: MyoLeg) -> np.ndarray:
     """Roughly where the hands are: a forearm length beyond the elbows, between both sides."""
+    if not leg.has_arms:  # in front of the chest, where a rider's hands are
+        torso = leg.data.xmat[leg.body_id("torso")].reshape(3, 3)
+        return _joint(leg, "torso") + torso @ np.array([0.42, 0.15, 0.0])
     points = []
     for side in SIDES:
         elbow = _joint(leg, f"ulna_{side}")
@@ -197,6 +200,8 @@ def outline_shapes(leg: MyoLeg) -> list[Shape]:
         shapes.append(_segment("capsule", hip, knee, 0.075, SKIN_RGBA))
         shapes.append(_segment("capsule", knee, ankle, 0.052, SKIN_RGBA))
         shapes.append(_segment("capsule", heel, toes + (toes - heel) * 0.25, 0.035, SKIN_RGBA))
+        if not leg.has_arms:
+            continue
         shoulder, elbow = _joint(leg, f"humerus_{side}"), _joint(leg, f"ulna_{side}")
         rotation = leg.data.xmat[leg.body_id(f"ulna_{side}")].reshape(3, 3)
         wrist = elbow - rotation[:, 1] * 0.24
