@@ -35,7 +35,9 @@
     add("text", { x: 306, y: y(0) - 4, "text-anchor": "end", "font-size": 10 }, "standing");
     add("line", { x1: 40, y1: 15, x2: 40, y2: 150, stroke: "#5b6b7c" });
     add("line", { x1: 40, y1: 150, x2: 305, y2: 150, stroke: "#5b6b7c" });
-    add("text", { x: 172, y: 172, "text-anchor": "middle", "font-size": 11 }, "% of the cycle");
+    add("text", { x: 172, y: 176, "text-anchor": "middle", "font-size": 11 }, "% of the cycle");
+    [0, 50, 100].forEach((percent) =>
+      add("text", { x: x(percent), y: 162, "text-anchor": "middle", "font-size": 9 }, String(percent)));
     add("text", { x: 34, y: y(high - 1) + 4, "text-anchor": "end", "font-size": 9 }, `+${Math.round(high - 1)} %`);
     add("text", { x: 34, y: y(low + 1) + 4, "text-anchor": "end", "font-size": 9 }, `${Math.round(low + 1)} %`);
     add("polyline", {
