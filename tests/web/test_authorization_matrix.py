@@ -119,6 +119,7 @@ MATRIX: dict[str, Route] = {
     "handout:client_pdf": Route(lambda c: f"/handout/clients/{c.client_a.pk}/handout.pdf", THERAPIST_X),
     "lessons:psoas": Route(fixed("/learn/psoas/"), EVERYONE),
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
+    "lessons:leg_figure": Route(fixed("/learn/figure/standing/right/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
     # Single-use link: whoever holds it may accept it.
     "accounts:accept": Route(lambda c: f"/accounts/invite/{c.invitation_token}/", EVERYONE),
@@ -218,8 +219,10 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
         directory = figures_dir()
         (directory / "standing-side.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+        from psoascare.body.figures import MANIFEST_FORMAT
+
         manifest = {
-            "format": 1,
+            "format": MANIFEST_FORMAT,
             "figures": {"standing-side": {"file": "standing-side.svg", "alt": "a", "caption": "c"}},
         }
         (directory / "manifest.json").write_text(json.dumps(manifest))
