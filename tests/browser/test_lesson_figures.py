@@ -162,10 +162,13 @@ def test_it_shows_the_leg_being_stretched(page: Any, live_server: Any, rendered:
 def test_the_player_shows_the_leg_being_stretched(
     chromium: Any, live_server: Any, rendered: Path, artifacts_dir: Path
 ) -> None:
+    from psoascare.knowledge.content import red_flags
     from psoascare.web.accounts.models import create_client
+    from psoascare.web.journal.safety import screen
     from tests.conftest import logged_in_page
 
     client = create_client("lena", "lena@example.org", "correct horse battery staple", therapist=None)
+    screen(client, "first-login", {sign.slug: False for sign in red_flags().all_signs})  # the gate is open
     page = logged_in_page(chromium, live_server, client, viewport={"width": 390, "height": 844})
     page.goto(f"{live_server.url}/routines/bed-edge/play/")  # real time: holds last until skipped
     image = page.locator("#posture")

@@ -110,6 +110,10 @@ def setting_shapes(leg: MyoLeg, kind: str) -> list[Shape]:
 def _bed(leg: MyoLeg, edge: bool, prone: bool) -> list[Shape]:
     """A mattress on a frame under the body; its end edge just past the hips when a thigh hangs off it."""
     resting = BACK_GEOMS + (("femur_r", "femur_l", "patella_r", "patella_l") if prone else ())
+    if edge:
+        # At the bed's end it is the pelvis that rests on the edge; the hugged knee tilts it back (Vigotsky
+        # 2016), which in the model lifts the sacrum above the back, so the pelvis alone sets the height.
+        resting = ("sacrum_geom_1", "pelvis_r", "pelvis_l")
     top = float(_vertices(leg, resting)[:, 2].min()) - SOFT_TISSUE_M
     body = _vertices(leg, BACK_GEOMS + LEG_GEOMS)
     hips = (_joint(leg, "femur_r") + _joint(leg, "femur_l")) / 2
