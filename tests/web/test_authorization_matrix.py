@@ -79,6 +79,11 @@ DESK_EVENT = {"kind": "break_taken", "started_at": "2026-11-25T10:00:00+00:00", 
 MATRIX: dict[str, Route] = {
     "home": Route(fixed("/"), EVERYONE),
     "healthz": Route(fixed("/healthz"), EVERYONE),
+    "manifest": Route(fixed("/manifest.webmanifest"), EVERYONE),
+    "service_worker": Route(fixed("/sw.js"), EVERYONE),
+    "favicon": Route(fixed("/favicon.ico"), EVERYONE),
+    # Everyone gets a list; what is on it depends on who asks (tests/web/test_pwa.py).
+    "offline_urls": Route(fixed("/offline/urls.json"), EVERYONE),
     "today": Route(fixed("/today/"), CLIENTS),
     "tick": Route(fixed("/today/tick/"), CLIENTS, "post"),
     "record_pain": Route(fixed("/today/pain/"), CLIENTS, "post"),

@@ -110,7 +110,7 @@ def test_with_idle_detection_time_away_from_the_computer_is_the_break(
     devtools = _grant_idle_detection(page, live_server.url)
     devtools.send("Emulation.setIdleOverride", {"isUserActive": True, "isScreenUnlocked": True})
     page.reload()
-    page.wait_for_function("document.getElementById('mode').dataset.mode === 'activity'")
+    page.wait_for_function("() => document.getElementById('mode').dataset.mode === 'activity'")
     assert page.locator("#mode-activity").is_visible() and not page.locator("#idle-permission").is_visible()
     page.clock.run_for(61 * 60 * 1000)  # an hour at the computer (in other windows: the API sees it all)
     assert page.locator("#state").inner_text() == "Time to move!"

@@ -1,0 +1,85 @@
+"""The installable web app offline, in Debian chromium: Today and the assigned routine's player open with no
+connection (the service worker kept them), a session played offline waits on the device, and once the
+connection is back it is recorded exactly once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.signals import request_started
+
+from psoascare.web.accounts.models import create_client, create_therapist
+from psoascare.web.journal.models import StretchSession
+from psoascare.web.programs.models import Assignment
+from tests.conftest import logged_in_page, play_in_zero_time
+from tests.web.routines.test_player_browser import answered_no_red_flags
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def requests_seen() -> Any:
+    """Every path the live server is asked for, in order (the live server runs in this process)."""
+    seen: list[str] = []
+
+    def note(sender: Any, environ: dict[str, Any], **kwargs: Any) -> None:
+        seen.append(environ.get("PATH_INFO", ""))
+
+    request_started.connect(note)
+    yield seen
+    request_started.disconnect(note)
+
+
+def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
+    chromium: Any, live_server: Any, artifacts_dir: Path, requests_seen: list[str]
+) -> None:
+    therapist = create_therapist("tess", "tess@example.org", PASSWORD)
+    client = create_client("oona", "oona@example.org", PASSWORD, therapist=therapist)
+    Assignment.assign(client, therapist, "bed-edge")
+    answered_no_red_flags(client)
+    page = logged_in_page(chromium, live_server, client, **PHONE)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    player = f"{live_server.url}/routines/bed-edge/play/"
+
+    # Online: Today installs the service worker, which keeps Today, the lesson and this client's player.
+    page.goto(f"{live_server.url}/today/")
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=60_000)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    page.goto(player)
+    assert page.locator("#start").is_visible()
+
+    page.context.set_offline(True)
+    requests_seen.clear()
+    response = page.goto(f"{live_server.url}/today/")
+    assert response is not None and response.from_service_worker and response.status == 200
+    assert "You are offline" not in page.content()
+    page.screenshot(path=str(artifacts_dir / "offline-today-390.png"), full_page=True)
+    response = page.goto(f"{live_server.url}/learn/psoas/")
+    assert response is not None and response.status == 200 and "psoas" in page.title().lower()
+
+    play_in_zero_time(page, player)
+    page.wait_for_selector("#player[data-saved]", timeout=30_000)
+    assert page.get_attribute("#player", "data-saved") == "queued", page.inner_text("#status")
+    assert "kept on this device" in page.inner_text("#status")
+    page.screenshot(path=str(artifacts_dir / "offline-player-queued-390.png"), full_page=True)
+    assert requests_seen == []  # nothing reached the server while offline: the pages came from the device
+    assert not StretchSession.objects.filter(client=client).exists()
+    assert page.evaluate("window.PsoasCareOutbox.waiting().length") == 1
+
+    # Back online: the outbox sends it, once.
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('player').dataset.saved === 'yes'", timeout=30_000)
+    assert page.evaluate("window.PsoasCareOutbox.waiting().length") == 0
+    page.screenshot(path=str(artifacts_dir / "offline-player-sent-390.png"), full_page=True)
+    page.reload()  # a page load flushes the outbox again: there is nothing left to send twice
+    page.goto(f"{live_server.url}/today/")
+    stored = StretchSession.objects.get(client=client)
+    assert stored.completed and stored.client_key is not None and stored.source == "web"
+    assert [path for path in requests_seen if path.endswith("/sessions/")] == ["/routines/bed-edge/sessions/"]
+    assert errors == []
+    page.context.close()
