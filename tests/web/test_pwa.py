@@ -63,7 +63,7 @@ class PwaTestCase(BaseTestCase):
         response = self.client.get("/favicon.ico")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "image/png")
-        self.assertEqual(b"".join(response.streaming_content)[:4], b"\x89PNG")
+        self.assertEqual(response.getvalue()[:4], b"\x89PNG")
 
     def test_anyone_keeps_the_lesson_a_client_also_today_and_their_routines_player(self) -> None:
         anonymous = self.client.get("/offline/urls.json").json()["urls"]
