@@ -124,6 +124,8 @@ MATRIX: dict[str, Route] = {
     "lessons:psoas": Route(fixed("/learn/psoas/"), EVERYONE),
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
+    # Off by default (PSOASCARE_SELF_SIGNUP): a 404 for all (tests/web/accounts/test_signup.py when it is on).
+    "accounts:signup": Route(fixed("/accounts/signup/"), NOBODY),
     # Single-use link: whoever holds it may accept it.
     "accounts:accept": Route(lambda c: f"/accounts/invite/{c.invitation_token}/", EVERYONE),
     "login": Route(fixed("/accounts/login/"), EVERYONE),
