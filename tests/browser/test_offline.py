@@ -11,9 +11,10 @@ import pytest
 from django.core.signals import request_started
 
 from psoascare.web.accounts.models import create_client, create_therapist
-from psoascare.web.journal.models import StretchSession
+from psoascare.web.journal.models import RedFlagScreening, StretchSession
 from psoascare.web.programs.models import Assignment
 from tests.conftest import logged_in_page, play_in_zero_time
+from tests.web.base import RED_FLAG_SLUGS
 from tests.web.routines.test_player_browser import answered_no_red_flags
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,5 +82,18 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     stored = StretchSession.objects.get(client=client)
     assert stored.completed and stored.client_key is not None and stored.source == "web"
     assert [path for path in requests_seen if path.endswith("/sessions/")] == ["/routines/bed-edge/sessions/"]
+
+    # The safety gate shuts (a red flag answered elsewhere): the next page loaded online takes the player off
+    # the device, so offline it does not open either.
+    RedFlagScreening.objects.create(
+        client=client, trigger="self", answers={RED_FLAG_SLUGS[0]: True}, outcome=RedFlagScreening.Outcome.URGENT
+    )
+    page.goto(f"{live_server.url}/learn/psoas/")
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=60_000)
+    page.context.set_offline(True)
+    response = page.goto(player)
+    assert response is not None and response.status == 503
+    assert "You are offline" in page.content() and not page.locator("#start").count()
+    page.context.set_offline(False)
     assert errors == []
     page.context.close()

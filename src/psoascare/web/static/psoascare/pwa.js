@@ -10,8 +10,6 @@
   const script = document.currentScript;
   const user = script ? script.dataset.user || "" : "";
   const OUTBOX = "psoascare-outbox";
-  const KEPT_AT = "psoascare-offline-kept-at";
-  const KEEP_EVERY_MS = 10 * 60 * 1000;
 
   // --- the outbox ----------------------------------------------------------------------------------
 
@@ -126,15 +124,14 @@
   }
 
   window.PsoasCareOutbox = { send, flush, waiting };
-  window.addEventListener("online", () => { flush(); keepOfflineSet(true); });
+  window.addEventListener("online", () => { flush(); keepOfflineSet(); });
 
   // --- the service worker ----------------------------------------------------------------------------
 
-  function keepOfflineSet(force) {
+  // On every page load while online: the worker checks the list (a page that left it, such as the player
+  // while the safety gate is shut, leaves the device at once) and fetches pages again only now and then.
+  function keepOfflineSet() {
     if (!("serviceWorker" in navigator) || !navigator.onLine) return;
-    let last = 0;
-    try { last = Number(sessionStorage.getItem(KEPT_AT) || 0); } catch (error) { last = 0; }
-    if (!force && Date.now() - last < KEEP_EVERY_MS) { document.documentElement.dataset.offline = "ready"; return; }
     navigator.serviceWorker.ready.then((registration) => {
       if (registration.active) registration.active.postMessage("keep-offline-set");
     });
@@ -142,18 +139,14 @@
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "offline-ready") {
-        try { sessionStorage.setItem(KEPT_AT, String(Date.now())); } catch (error) { /* private mode */ }
-        document.documentElement.dataset.offline = "ready";
-      }
+      if (event.data && event.data.type === "offline-ready") document.documentElement.dataset.offline = "ready";
     });
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(() => keepOfflineSet(false)).catch(() => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(keepOfflineSet).catch(() => {
       document.documentElement.dataset.offline = "unavailable"; // e.g. plain http on another host
     });
     document.addEventListener("submit", (event) => {
       const form = event.target;
       if (!(form instanceof HTMLFormElement) || !form.action.endsWith("/accounts/logout/")) return;
-      try { sessionStorage.removeItem(KEPT_AT); } catch (error) { /* private mode */ }
       if (navigator.serviceWorker.controller) navigator.serviceWorker.controller.postMessage("forget");
     });
   }

@@ -114,20 +114,28 @@ async function keepOne(url, pages, files) {
   return assetsIn(await response.text());
 }
 
+let lastKept = { list: "", at: 0 }; // the last full keep (lost when the browser stops the worker: then one more)
+const KEEP_AGAIN_MS = 10 * 60 * 1000;
+
+// Asked on every page load while online: the list is one small request, and a page that left it (the safety
+// gate shut) leaves the device at once; the pages and files themselves are fetched again only when the list
+// changed or every ten minutes.
 async function keepOfflineSet() {
   const answer = await fetch(LIST_URL, { credentials: "same-origin", cache: "no-store" });
   if (!answer.ok) throw new Error("the list of pages to keep did not come: " + answer.status);
   const wanted = (await answer.json()).urls.map((url) => new URL(url, self.location.origin).href);
   const pages = await caches.open(PAGES);
   const files = await caches.open(FILES);
-  // A kept player the list no longer names (the safety gate shut, another routine) goes.
   for (const request of await pages.keys()) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/routines/") && !wanted.includes(pageKey(url))) await pages.delete(request);
   }
+  const list = JSON.stringify(wanted);
+  if (list === lastKept.list && Date.now() - lastKept.at < KEEP_AGAIN_MS) return wanted.length;
   const assets = new Set();
   for (const url of wanted) for (const asset of await keepOne(url, pages, files)) assets.add(asset);
   for (const asset of assets) if (!wanted.includes(asset)) await keepOne(asset, pages, files);
+  lastKept = { list, at: Date.now() };
   return wanted.length;
 }
 
@@ -140,6 +148,7 @@ self.addEventListener("message", (event) => {
     ));
   } else if (event.data === "forget") {
     // Logging out: nothing of this person's stays on the device (their unsent records stay in the outbox).
+    lastKept = { list: "", at: 0 };
     event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(FILES)]).then(() => reply({ type: "forgotten" })));
   }
 });
