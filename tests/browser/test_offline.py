@@ -1,9 +1,10 @@
 """The installable web app offline, in Debian chromium: Today and the assigned routine's player open with no
-connection (the service worker kept them), a session played offline waits on the device, and once the
-connection is back it is recorded exactly once."""
+connection (the service worker kept them), a tick and a session made offline wait on the device, and once the
+connection is back each is recorded exactly once."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from django.core.signals import request_started
 
 from psoascare.web.accounts.models import create_client, create_therapist
-from psoascare.web.journal.models import RedFlagScreening, StretchSession
+from psoascare.web.journal.models import CompletedItem, RedFlagScreening, StretchSession
 from psoascare.web.programs.models import Assignment
 from tests.conftest import logged_in_page, play_in_zero_time
 from tests.web.base import RED_FLAG_SLUGS
@@ -40,7 +41,9 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
 ) -> None:
     therapist = create_therapist("tess", "tess@example.org", PASSWORD)
     client = create_client("oona", "oona@example.org", PASSWORD, therapist=therapist)
+    # A slot at midnight is open whatever the hour the test runs (items open an hour early).
     Assignment.assign(client, therapist, "bed-edge")
+    Assignment.objects.filter(client=client).update(times=["00:00", "21:30"])
     answered_no_red_flags(client)
     page = logged_in_page(chromium, live_server, client, **PHONE)
     errors: list[str] = []
@@ -59,6 +62,14 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     response = page.goto(f"{live_server.url}/today/")
     assert response is not None and response.from_service_worker and response.status == 200
     assert "You are offline" not in page.content()
+    # A tick made offline is kept on the device with its time; pain waits for a connection, and says why.
+    item = page.locator("li[data-key='bed-edge-hang:left:0000'] button")
+    item.click()
+    assert item.inner_text() == "Kept on this device" and item.is_disabled()
+    made_at = page.evaluate("window.PsoasCareOutbox.waiting()[0].made_at")
+    page.fill("#id_score", "3")
+    page.locator("form[action='/today/pain/'] button[type=submit]").click()
+    assert "Pain needs a connection" in page.inner_text("#outbox-note")
     page.screenshot(path=str(artifacts_dir / "offline-today-390.png"), full_page=True)
     response = page.goto(f"{live_server.url}/learn/psoas/")
     assert response is not None and response.status == 200 and "psoas" in page.title().lower()
@@ -70,9 +81,9 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     page.screenshot(path=str(artifacts_dir / "offline-player-queued-390.png"), full_page=True)
     assert requests_seen == []  # nothing reached the server while offline: the pages came from the device
     assert not StretchSession.objects.filter(client=client).exists()
-    assert page.evaluate("window.PsoasCareOutbox.waiting().length") == 1
+    assert page.evaluate("window.PsoasCareOutbox.waiting().length") == 2  # the tick and the session
 
-    # Back online: the outbox sends it, once.
+    # Back online: the outbox sends them, each once.
     page.context.set_offline(False)
     page.wait_for_function("() => document.getElementById('player').dataset.saved === 'yes'", timeout=30_000)
     assert page.evaluate("window.PsoasCareOutbox.waiting().length") == 0
@@ -82,6 +93,9 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     stored = StretchSession.objects.get(client=client)
     assert stored.completed and stored.client_key is not None and stored.source == "web"
     assert [path for path in requests_seen if path.endswith("/sessions/")] == ["/routines/bed-edge/sessions/"]
+    assert requests_seen.count("/today/tick/") == 1 and "/today/pain/" not in requests_seen
+    tick = CompletedItem.objects.get(client=client, item_key="bed-edge-hang:left:0000")
+    assert tick.done_at == datetime.fromisoformat(made_at)  # when it was ticked, not when it arrived
 
     # The safety gate shuts (a red flag answered elsewhere): the next page loaded online takes the player off
     # the device, so offline it does not open either.

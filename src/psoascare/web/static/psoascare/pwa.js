@@ -41,18 +41,26 @@
 
   const REFUSED = [400, 403, 404, 409, 410, 413, 422]; // the server will never take it: keeping it blocks the rest
 
+  function request(item) {
+    const headers = { "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key };
+    if (item.form) {
+      // A Today form kept offline: posted as the form would have been, with the time it was made.
+      const form = new URLSearchParams({ ...item.form, made_at: item.made_at });
+      return fetch(item.url, { method: "POST", credentials: "same-origin", headers, body: form, redirect: "manual" });
+    }
+    headers["Content-Type"] = "application/json";
+    return fetch(item.url, { method: "POST", credentials: "same-origin", headers, body: JSON.stringify(item.body) });
+  }
+
   async function post(item) {
     let response;
     try {
-      response = await fetch(item.url, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Idempotency-Key": item.key },
-        body: JSON.stringify(item.body),
-      });
+      response = await request(item);
     } catch (offline) {
       return { outcome: "offline" };
     }
-    const body = await response.json().catch(() => ({}));
+    if (item.form && response.type === "opaqueredirect") return { outcome: "saved", body: {} }; // back to Today
+    const body = item.form ? {} : await response.json().catch(() => ({}));
     if (response.ok) return { outcome: "saved", body };
     if (REFUSED.includes(response.status)) return { outcome: "refused", error: body.error || `the server answered ${response.status}` };
     return { outcome: "offline" }; // 5xx, a proxy's error page: try again later
@@ -124,6 +132,57 @@
   }
 
   window.PsoasCareOutbox = { send, flush, waiting };
+
+  // --- Today offline ---------------------------------------------------------------------------------
+  // A tick made with no connection is kept with the time it was made (it counts for that day). Pain is not:
+  // a score can call for the safety questions before the next exercise, which needs the server.
+
+  function isForm(form, path) { return form instanceof HTMLFormElement && new URL(form.action).pathname === path; }
+
+  function markKept(form, text) {
+    const button = form.querySelector("button[type=submit]");
+    if (!button) return;
+    button.textContent = text || "Kept on this device";
+    button.disabled = true;
+  }
+
+  window.addEventListener("psoascare-outbox", (event) => {
+    // A kept tick reached the server: say so where it was ticked (a reload shows it as done).
+    for (const form of document.querySelectorAll("form")) {
+      if (form.dataset.outboxKey === event.detail.key) markKept(form, event.detail.outcome === "saved" ? "Sent" : "Not accepted");
+    }
+  });
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (navigator.onLine || !user) return;
+    if (isForm(form, "/today/pain/")) {
+      event.preventDefault();
+      showNote("Pain needs a connection: the app checks your score against the safety questions before your next " +
+        "exercise. Please record it when you are back online.");
+    } else if (isForm(form, "/today/tick/")) {
+      event.preventDefault();
+      const fields = {};
+      for (const [name, value] of new FormData(form)) if (name !== "csrfmiddlewaretoken") fields[name] = String(value);
+      const item = { key: newKey(), url: form.action, form: fields, made_at: new Date().toISOString(), user, label: "tick" };
+      try { store([...load(), item]); } catch (error) { showNote("This browser keeps nothing offline: please tick it again online."); return; }
+      form.dataset.outboxKey = item.key;
+      markKept(form);
+      showWaiting();
+    }
+  });
+
+  function markWaitingTicks() {
+    const today = new Date().toDateString();
+    for (const item of waiting()) {
+      if (!item.form || new Date(item.made_at).toDateString() !== today) continue;
+      for (const form of document.querySelectorAll("form")) {
+        if (!isForm(form, new URL(item.url).pathname)) continue;
+        const key = form.querySelector("input[name=item_key]");
+        if (key && key.value === item.form.item_key) { form.dataset.outboxKey = item.key; markKept(form); }
+      }
+    }
+  }
   window.addEventListener("online", () => { flush(); keepOfflineSet(); });
 
   // --- the service worker ----------------------------------------------------------------------------
@@ -152,5 +211,6 @@
   }
 
   showWaiting();
+  markWaitingTicks();
   if (navigator.onLine) flush();
 })();
