@@ -54,6 +54,13 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     page.goto(f"{live_server.url}/today/")
     page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=60_000)
     assert page.evaluate("navigator.serviceWorker.controller !== null")
+    # Chromium's own verdict on the manifest, icons and worker: installable (a test's browser context is
+    # incognito, which Chromium also reports; that one is about the test, not the app).
+    devtools = page.context.new_cdp_session(page)
+    installability = devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [error["errorId"] for error in installability if error["errorId"] != "in-incognito"] == []
+    assert devtools.send("Page.getAppManifest")["errors"] == []
+    devtools.detach()
     page.goto(player)
     assert page.locator("#start").is_visible()
 
@@ -62,6 +69,7 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
     response = page.goto(f"{live_server.url}/today/")
     assert response is not None and response.from_service_worker and response.status == 200
     assert "You are offline" not in page.content()
+    assert page.evaluate("navigator.onLine") is False
     # A tick made offline is kept on the device with its time; pain waits for a connection, and says why.
     item = page.locator("li[data-key='bed-edge-hang:left:0000'] button")
     item.click()
