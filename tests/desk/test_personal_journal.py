@@ -117,3 +117,40 @@ def test_other_commands_still_record_nothing_without_a_client_account(
         capture_output=True, text=True, env=without_database_url(), timeout=120, check=False,
     )  # fmt: skip
     assert result.stdout.strip() == NotRecording.__name__, result.stderr
+
+
+def test_a_real_run_without_an_account_keeps_its_bout_in_the_personal_journal(tmp_path: Path) -> None:
+    """The installed command with no client and no server: the lean timer, its spool and the delivery helper
+    put the open bout into the personal journal, and `desk stats` counts it."""
+    import signal
+    import time
+
+    from tests.desk.test_cli import ALL_DAY, headless_env, read_start
+
+    env = {k: v for k, v in headless_env().items() if k != "DATABASE_URL"} | {"PYTHONPATH": str(ROOT / "src")}
+    psoascare = [sys.executable, "-m", "psoascare"]
+    command = [*psoascare, "desk", "--source", "none", "--no-notify", *ALL_DAY, "--data-dir", str(tmp_path)]
+    timer = subprocess.Popen(
+        command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        text = read_start(timer)
+        assert "personal journal" in text
+        time.sleep(1.5)  # a bout that lasts long enough to be a bout
+        timer.send_signal(signal.SIGTERM)
+        rest, _ = timer.communicate(timeout=60)
+    finally:
+        if timer.poll() is None:
+            timer.kill()
+    assert timer.returncode == 0, rest.decode()
+    assert "desk timer stopped (open bout recorded)" in rest.decode()
+    journal = PersonalJournal(tmp_path / PERSONAL_JOURNAL_NAME)
+    bouts = [e for e in journal.desk_events(since=datetime.now(UTC) - timedelta(hours=1)) if e.kind == "sitting_bout"]
+    assert len(bouts) == 1 and bouts[0].duration is not None and bouts[0].duration >= timedelta(seconds=1)
+    assert Spool(tmp_path / SPOOL_NAME).pending() == []
+    assert not (tmp_path / "psoascare.sqlite3").exists()
+    stats = subprocess.run(
+        [*psoascare, "desk", "stats", "--json", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    )  # fmt: skip
+    assert sum(day["bouts"] for day in json.loads(stats.stdout)["week"]) == 1
