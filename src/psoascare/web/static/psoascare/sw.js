@@ -2,7 +2,8 @@
  *
  * It keeps the lesson, Today and the client's assigned routine's player, with their files, so they open
  * without a connection. Pages: the network first (always the latest when online), the kept copy when
- * offline. Files under /static/ and /figures/: the kept copy at once, refreshed in the background.
+ * offline or while the server answers 5xx. Files under /static/ and /figures/: the kept copy at once,
+ * refreshed in the background.
  * It never handles a POST: a session recorded offline waits in the page's outbox (pwa.js) instead.
  * Which pages to keep comes from /offline/urls.json, asked with the person's cookies; a page that leaves
  * that list (the safety gate shut, another routine) or that the server no longer serves is dropped.
@@ -53,6 +54,7 @@ async function pageFromNetwork(request, url) {
   try {
     const response = await fetch(request);
     if (keepable(response)) await pages.put(pageKey(url), response.clone());
+    else if (response.status >= 500) return (await pages.match(pageKey(url))) || response; // server down: as offline
     else await pages.delete(pageKey(url)); // logged out, the gate shut, gone: no stale copy stays
     return response;
   } catch (offline) {
@@ -109,6 +111,7 @@ async function keepOne(url, pages, files) {
     if (keepable(response)) await files.put(target.href, response);
     return [];
   }
+  if (response.status >= 500) return []; // the server is down for now: the kept copy stays
   if (!keepable(response)) { await pages.delete(pageKey(target)); return []; }
   await pages.put(pageKey(target), response.clone());
   return assetsIn(await response.text());
