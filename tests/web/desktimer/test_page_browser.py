@@ -70,13 +70,26 @@ def _grant_idle_detection(page: Any, origin: str) -> Any:
     return page.context.new_cdp_session(page)
 
 
-def _events(username: str, count: int) -> list[str]:
-    rows = DeskEventRow.objects.filter(client__username=username, source="web")
-    for _ in range(200):  # the page posts in the background
-        if rows.count() >= count:
+def _events(page: Any, username: str) -> list[str]:
+    """The kinds the page has recorded, once its queue of events to send is empty (read after the server has
+    written them: the test's in-memory SQLite database locks a table a request is writing)."""
+    for _ in range(400):  # the page posts in the background (up to 20 s on a busy machine)
+        if page.evaluate("JSON.parse(localStorage.getItem('psoascare-desk-queue') || '[]').length") == 0:
             break
         time.sleep(0.05)
+    rows = DeskEventRow.objects.filter(client__username=username, source="web")
     return sorted(rows.values_list("kind", flat=True))
+
+
+def _mode(page: Any) -> str:
+    """The mode the page shows, once the Idle Detection API has answered (asked without the page's timers,
+    which Playwright's clock holds)."""
+    for _ in range(200):
+        mode = page.evaluate("document.getElementById('mode').dataset.mode")
+        if mode == "activity":
+            break
+        time.sleep(0.05)
+    return str(mode)
 
 
 def test_without_idle_detection_a_quiet_hour_is_no_break_until_confirmed(
@@ -91,10 +104,10 @@ def test_without_idle_detection_a_quiet_hour_is_no_break_until_confirmed(
     assert page.locator("#idle-permission").is_visible()  # this Chromium has the API: it offers to ask
     page.clock.run_for(70 * 60 * 1000)  # 70 minutes without a key pressed in this tab
     assert page.locator("#state").inner_text() == "Time to move!"
-    assert set(_events("quinn", 1)) == {"nudge"}  # nudges (and reminders), and no break was invented
+    assert set(_events(page, "quinn")) == {"nudge"}  # nudges (and reminders), and no break was invented
     page.screenshot(path=str(artifacts_dir / "desk-timer-confirm-mode.png"), full_page=True)
     page.click("#break-taken")
-    kinds = _events("quinn", len(_events("quinn", 1)) + 2)
+    kinds = _events(page, "quinn")
     assert (kinds.count("break_taken"), kinds.count("sitting_bout"), kinds.count("natural_break")) == (1, 1, 0)
     assert errors == []
     page.context.close()
@@ -110,14 +123,14 @@ def test_with_idle_detection_time_away_from_the_computer_is_the_break(
     devtools = _grant_idle_detection(page, live_server.url)
     devtools.send("Emulation.setIdleOverride", {"isUserActive": True, "isScreenUnlocked": True})
     page.reload()
-    page.wait_for_function("() => document.getElementById('mode').dataset.mode === 'activity'")
+    assert _mode(page) == "activity"
     assert page.locator("#mode-activity").is_visible() and not page.locator("#idle-permission").is_visible()
     page.clock.run_for(61 * 60 * 1000)  # an hour at the computer (in other windows: the API sees it all)
     assert page.locator("#state").inner_text() == "Time to move!"
     page.screenshot(path=str(artifacts_dir / "desk-timer-activity-mode.png"), full_page=True)
     devtools.send("Emulation.setIdleOverride", {"isUserActive": True, "isScreenUnlocked": False})  # locked
     page.clock.run_for(2 * 60 * 1000)
-    kinds = _events("ravi", 3)
+    kinds = _events(page, "ravi")
     assert (kinds.count("break_taken"), kinds.count("sitting_bout"), kinds.count("nudge")) == (1, 1, 1)
     assert errors == []
     page.context.close()
