@@ -106,6 +106,9 @@ def test_without_idle_detection_a_quiet_hour_is_no_break_until_confirmed(
     assert page.locator("#state").inner_text() == "Time to move!"
     assert set(_events(page, "quinn")) == {"nudge"}  # nudges (and reminders), and no break was invented
     page.screenshot(path=str(artifacts_dir / "desk-timer-confirm-mode.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "desk-timer-confirm-mode-390.png"), full_page=True)
     page.click("#break-taken")
     kinds = _events(page, "quinn")
     assert (kinds.count("break_taken"), kinds.count("sitting_bout"), kinds.count("natural_break")) == (1, 1, 0)
