@@ -143,3 +143,26 @@ def test_chromium_finds_the_app_installable(chromium: Any, live_server: Any) -> 
     manifest = devtools.send("Page.getAppManifest")
     assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
     page.context.close()
+
+
+def test_logging_out_leaves_nothing_of_the_person_on_the_device(chromium: Any, live_server: Any) -> None:
+    therapist = create_therapist("tom", "tom@example.org", PASSWORD)
+    client = create_client("ida", "ida@example.org", PASSWORD, therapist=therapist)
+    Assignment.assign(client, therapist, "bed-edge")
+    answered_no_red_flags(client)
+    page = logged_in_page(chromium, live_server, client, **PHONE)
+    page.goto(f"{live_server.url}/today/")
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=60_000)
+    kept = (
+        "async () => { const urls = []; for (const name of await caches.keys()) "
+        "for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname); "
+        "return urls; }"
+    )
+    assert {"/today/", "/routines/bed-edge/play/"} <= set(page.evaluate(kept))
+    with page.expect_navigation():
+        page.click("header.site button[type=submit]")  # Log out
+    # What stays is what anyone may see (the next page keeps the lesson again), nothing of the person's.
+    page.wait_for_function("() => document.documentElement.dataset.offline === 'ready'", timeout=60_000)
+    personal = [path for path in page.evaluate(kept) if path.startswith(("/today/", "/routines/"))]
+    assert personal == []
+    page.context.close()
