@@ -60,7 +60,7 @@ class SignUpTestCase(BaseTestCase):
         self.assertEqual(RedFlagScreening.objects.get(client=user).outcome, "clear")
         self.assertEqual(self.client.get("/today/").status_code, 200)
         self.assertEqual(self.client.get(player).status_code, 200)
-        for page in ("/journal/", "/handout/", "/desk/", "/learn/psoas/", "/offline/urls.json"):
+        for page in ("/journal/", "/handout/", "/desk/", "/learn/psoas/", "/offline/urls.json", "/messages/"):
             self.assertEqual(self.client.get(page).status_code, 200, page)
 
     @override_settings(SELF_SIGNUP=True)
