@@ -80,6 +80,11 @@ DESK_EVENT = {"kind": "break_taken", "started_at": "2026-11-25T10:00:00+00:00", 
 MATRIX: dict[str, Route] = {
     "home": Route(fixed("/"), EVERYONE),
     "healthz": Route(fixed("/healthz"), EVERYONE),
+    "manifest": Route(fixed("/manifest.webmanifest"), EVERYONE),
+    "service_worker": Route(fixed("/sw.js"), EVERYONE),
+    "favicon": Route(fixed("/favicon.ico"), EVERYONE),
+    # Everyone gets a list; what is on it depends on who asks (tests/web/test_pwa.py).
+    "offline_urls": Route(fixed("/offline/urls.json"), EVERYONE),
     "today": Route(fixed("/today/"), CLIENTS),
     "tick": Route(fixed("/today/tick/"), CLIENTS, "post"),
     "record_pain": Route(fixed("/today/pain/"), CLIENTS, "post"),
@@ -121,6 +126,8 @@ MATRIX: dict[str, Route] = {
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
     "lessons:leg_figure": Route(fixed("/learn/figure/standing/right/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
+    # Off by default (PSOASCARE_SELF_SIGNUP): a 404 for all (tests/web/accounts/test_signup.py when it is on).
+    "accounts:signup": Route(fixed("/accounts/signup/"), NOBODY),
     # Single-use link: whoever holds it may accept it.
     "accounts:accept": Route(lambda c: f"/accounts/invite/{c.invitation_token}/", EVERYONE),
     "login": Route(fixed("/accounts/login/"), EVERYONE),

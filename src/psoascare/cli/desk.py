@@ -52,6 +52,12 @@ def _data_dir(data_dir: Path | None) -> Path:
     return data_dir.expanduser().resolve() if data_dir is not None else default_data_dir()
 
 
+def open_desk_journal(**options: Any) -> Journal:
+    """The desk timer's journal: as the other commands', but someone with no client account keeps a personal
+    journal in the data directory (no therapist, no database needed)."""
+    return open_journal(**options, personal=True)
+
+
 def deliver_spool(journal: Journal, spool: Spool, warn: Callable[[str], None]) -> int:
     """Moves spooled events into the journal; an event the server refuses for good is dropped, with a warning."""
 
@@ -145,7 +151,7 @@ def run_desk(
     install_autostart: bool = False,
     uninstall_autostart: bool = False,
     console: Console | None = None,
-    journal_opener: Callable[..., Journal] = open_journal,
+    journal_opener: Callable[..., Journal] = open_desk_journal,
     exec_service: Callable[[DeskConfig], int] | None = None,
 ) -> int:
     console = console or Console()
@@ -270,7 +276,7 @@ def run_stats(
     server: str | None = None,
     token: str | None = None,
     console: Console | None = None,
-    journal_opener: Callable[..., Journal] = open_journal,
+    journal_opener: Callable[..., Journal] = open_desk_journal,
     now: datetime | None = None,
 ) -> int:
     console = console or Console()
@@ -362,7 +368,7 @@ def _deliver_main() -> int:
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
     directory, options = Path(config.data_dir), config.journal_options
     try:
-        journal = open_journal(
+        journal = open_desk_journal(
             data_dir=directory,
             client=options.get("client"),
             server=options.get("server"),

@@ -1,4 +1,5 @@
-"""Where the CLI's guided sessions and desk events go: the local database, or the clinic server's API.
+"""Where the CLI's guided sessions and desk events go: the local database, the clinic server's API, or, for
+someone without a therapist, a personal journal file in the data directory.
 
 Nothing is lost when the server cannot be reached: the record waits in an outbox file in the data directory
 and is sent before the next one.
@@ -14,8 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from psoascare.desk.records import DeskEvent
+from psoascare.desk.records import DeskEvent, InvalidDeskEvent
 from psoascare.routines.records import SessionRecord
+
+PERSONAL_JOURNAL_NAME = "personal-journal.jsonl"
+DATABASE_NAME = "psoascare.sqlite3"  # the web app's SQLite file in the data directory (settings.py)
 
 
 class JournalError(Exception):
@@ -56,6 +60,72 @@ class NotRecording:
 
     def desk_events(self, since: datetime) -> list[DeskEvent]:
         return []
+
+
+class PersonalJournal:
+    """Someone without a therapist: their own journal, one JSON object a line in the data directory.
+
+    No database and no Django: the desk timer and its stats work in a fresh data directory. There is no
+    clinic, so no safety gate from one (safety() is None, as for a journal that does not record).
+    """
+
+    recording = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.description = f"kept in your personal journal ({path})"
+
+    def safety(self) -> dict[str, Any] | None:
+        return None
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        # One write of one whole line, flushed to disk: a crash leaves at most a truncated last line.
+        line = json.dumps(entry, separators=(",", ":")) + "\n"
+        with self.path.open("a", encoding="utf-8") as journal:
+            journal.write(line)
+            journal.flush()
+            os.fsync(journal.fileno())
+
+    def record_stretch_session(self, record: SessionRecord) -> None:
+        self._append({"type": "stretch_session", "record": record.as_dict()})
+
+    def record_desk_event(self, event: DeskEvent) -> None:
+        self._append({"type": "desk_event", "event": event.as_dict()})
+
+    def entries(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        # The last piece is "" after a complete last line; anything else is a write a crash cut short.
+        complete = lines[:-1]
+        entries = []
+        for number, line in enumerate(complete, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                raise JournalError(
+                    f"{self.path}, line {number}, is not a journal entry (JSON): {line[:80]!r}"
+                ) from None
+            if not isinstance(entry, dict):
+                raise JournalError(f"{self.path}, line {number}, is not a journal entry (a JSON object)")
+            entries.append(entry)
+        return entries
+
+    def desk_events(self, since: datetime) -> list[DeskEvent]:
+        events = []
+        for entry in self.entries():
+            if entry.get("type") != "desk_event":
+                continue
+            try:
+                event = DeskEvent.from_dict(entry.get("event"))
+            except InvalidDeskEvent as exc:
+                raise JournalError(f"{self.path} holds a desk event that is not valid: {exc}") from None
+            if event.started_at >= since:
+                events.append(event)
+        return sorted(events, key=lambda event: event.started_at)
 
 
 class LocalJournal:
@@ -183,18 +253,30 @@ def open_journal(
     client: str | None = None,
     server: str | None = None,
     token: str | None = None,
+    personal: bool = False,
 ) -> Journal:
-    """The journal to record into: the server's when --server is given, else the local database's."""
+    """The journal to record into: the server's when --server is given, else the local database's.
+
+    With `personal` (the desk timer), someone with no client account gets their personal journal: at once,
+    without loading Django, when the data directory has no database and no --client is given; or when the
+    database has no client account. Without it, no client account means nothing is recorded."""
     from psoascare.paths import data_dir as resolve_data_dir
     from psoascare.paths import use_data_dir
 
     directory = use_data_dir(data_dir) if data_dir is not None else resolve_data_dir()
     if server:
         return RemoteJournal(server, token or "", directory / "outbox.jsonl")
-    return _local_journal(directory, client)
+    if (
+        personal
+        and client is None
+        and not os.environ.get("DATABASE_URL", "").strip()
+        and not (directory / DATABASE_NAME).exists()
+    ):
+        return PersonalJournal(directory / PERSONAL_JOURNAL_NAME)
+    return _local_journal(directory, client, personal)
 
 
-def _local_journal(directory: Path, username: str | None) -> Journal:
+def _local_journal(directory: Path, username: str | None, personal: bool) -> Journal:
     from psoascare.web.bootstrap import migrate, setup_django
 
     setup_django()
@@ -212,6 +294,8 @@ def _local_journal(directory: Path, username: str | None) -> Journal:
         return LocalJournal(user.pk, user.username, where)
     found = list(clients.order_by("username")[:2])
     if not found:
+        if personal:
+            return PersonalJournal(directory / PERSONAL_JOURNAL_NAME)
         return NotRecording(f"no client account in {where} (pass --client, or --server and --token)")
     if len(found) > 1:
         raise JournalError(f"several clients in {where}: say which with --client USERNAME")

@@ -132,6 +132,8 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 INVITATION_DAYS = env_int("PSOASCARE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+# People may sign up on their own (no therapist; the default psoas-care routine) only when the clinic says so.
+SELF_SIGNUP = env_bool("PSOASCARE_SELF_SIGNUP", False)
 EMERGENCY_NUMBER = env_emergency_number("PSOASCARE_EMERGENCY_NUMBER")
 
 LANGUAGE_CODE = "en-gb"

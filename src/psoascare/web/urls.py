@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from psoascare.web import views
+from psoascare.web import pwa, views
 from psoascare.web.accounts import views as account_views
 from psoascare.web.accounts.forms import ThrottledAuthenticationForm
 from psoascare.web.api import views as api_views
@@ -18,6 +18,10 @@ admin.site.site_header = "PsoasCare administration"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
+    path("offline/urls.json", pwa.offline_list, name="offline_urls"),
     path("today/", journal_views.today, name="today"),
     path("today/tick/", journal_views.tick_item, name="tick"),
     path("today/pain/", journal_views.record_pain, name="record_pain"),

@@ -1,4 +1,5 @@
-"""The timer page in Debian chromium: the script runs, counts down, and its break lands in the journal."""
+"""The timer page in Debian chromium: the script runs, counts down, and its break lands in the journal; it counts
+only breaks that happened (the Idle Detection API where permitted, else the person's confirmation)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from psoascare.web.accounts.models import create_client
 from psoascare.web.journal.models import DeskEvent as DeskEventRow
@@ -29,7 +31,8 @@ def test_the_page_counts_down_and_records_a_break(page: Any, live_server: Any, a
     countdown = page.locator("#countdown").inner_text()
     minutes = int(countdown.split(":")[0])
     assert minutes in (59, 60), countdown
-    assert "in this tab" in page.locator("aside.note").inner_text()
+    assert page.locator("#mode").get_attribute("data-mode") == "confirm"  # no permission to see idleness
+    assert "you confirm your breaks" in page.locator("#mode-heading").inner_text()
     assert page.locator("#snooze-5").is_disabled()
     page.mouse.move(200, 200)
     time.sleep(1.2)  # a bout of a second or so, so there is a bout to record
@@ -43,3 +46,94 @@ def test_the_page_counts_down_and_records_a_break(page: Any, live_server: Any, a
     assert kinds == ["break_taken", "sitting_bout"], (kinds, errors)
     page.screenshot(path=str(artifacts_dir / "desk-timer-page.png"), full_page=True)
     assert errors == []
+
+
+def _open_timer(browser: Any, live_server: Any, username: str) -> Any:
+    from tests.conftest import logged_in_page
+
+    create_client(username, f"{username}@example.org", PASSWORD, therapist=None)
+    page = logged_in_page(browser, live_server, User.objects.get(username=username))
+    page.clock.install(time=time.time() - 90 * 60)  # what the test plays ends in the past, as it would for real
+    return page
+
+
+def _grant_idle_detection(page: Any, origin: str) -> Any:
+    """Grants the page's origin the idle-detection permission (Playwright has no name for it; the DevTools
+    protocol has) and returns a DevTools session on the page, which can say the user is idle or the screen locked."""
+    browser_session = page.context.browser.new_browser_cdp_session()
+    targets = browser_session.send("Target.getTargets")["targetInfos"]
+    context_id = next(t["browserContextId"] for t in targets if t["type"] == "page" and t["url"].startswith(origin))
+    browser_session.send(
+        "Browser.grantPermissions",
+        {"permissions": ["idleDetection"], "origin": origin, "browserContextId": context_id},
+    )
+    return page.context.new_cdp_session(page)
+
+
+def _events(page: Any, username: str) -> list[str]:
+    """The kinds the page has recorded, once its queue of events to send is empty (read after the server has
+    written them: the test's in-memory SQLite database locks a table a request is writing)."""
+    for _ in range(400):  # the page posts in the background (up to 20 s on a busy machine)
+        if page.evaluate("JSON.parse(localStorage.getItem('psoascare-desk-queue') || '[]').length") == 0:
+            break
+        time.sleep(0.05)
+    rows = DeskEventRow.objects.filter(client__username=username, source="web")
+    return sorted(rows.values_list("kind", flat=True))
+
+
+def _mode(page: Any) -> str:
+    """The mode the page shows, once the Idle Detection API has answered (asked without the page's timers,
+    which Playwright's clock holds)."""
+    for _ in range(200):
+        mode = page.evaluate("document.getElementById('mode').dataset.mode")
+        if mode == "activity":
+            break
+        time.sleep(0.05)
+    return str(mode)
+
+
+def test_without_idle_detection_a_quiet_hour_is_no_break_until_confirmed(
+    chromium: Any, live_server: Any, artifacts_dir: Path
+) -> None:
+    page = _open_timer(chromium, live_server, "quinn")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/desk/")
+    assert page.locator("#mode").get_attribute("data-mode") == "confirm"
+    assert page.locator("#mode-confirm").is_visible() and not page.locator("#mode-activity").is_visible()
+    assert page.locator("#idle-permission").is_visible()  # this Chromium has the API: it offers to ask
+    page.clock.run_for(70 * 60 * 1000)  # 70 minutes without a key pressed in this tab
+    assert page.locator("#state").inner_text() == "Time to move!"
+    assert set(_events(page, "quinn")) == {"nudge"}  # nudges (and reminders), and no break was invented
+    page.screenshot(path=str(artifacts_dir / "desk-timer-confirm-mode.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "desk-timer-confirm-mode-390.png"), full_page=True)
+    page.click("#break-taken")
+    kinds = _events(page, "quinn")
+    assert (kinds.count("break_taken"), kinds.count("sitting_bout"), kinds.count("natural_break")) == (1, 1, 0)
+    assert errors == []
+    page.context.close()
+
+
+def test_with_idle_detection_time_away_from_the_computer_is_the_break(
+    chromium: Any, live_server: Any, artifacts_dir: Path
+) -> None:
+    page = _open_timer(chromium, live_server, "ravi")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/desk/")
+    devtools = _grant_idle_detection(page, live_server.url)
+    devtools.send("Emulation.setIdleOverride", {"isUserActive": True, "isScreenUnlocked": True})
+    page.reload()
+    assert _mode(page) == "activity"
+    assert page.locator("#mode-activity").is_visible() and not page.locator("#idle-permission").is_visible()
+    page.clock.run_for(61 * 60 * 1000)  # an hour at the computer (in other windows: the API sees it all)
+    assert page.locator("#state").inner_text() == "Time to move!"
+    page.screenshot(path=str(artifacts_dir / "desk-timer-activity-mode.png"), full_page=True)
+    devtools.send("Emulation.setIdleOverride", {"isUserActive": True, "isScreenUnlocked": False})  # locked
+    page.clock.run_for(2 * 60 * 1000)
+    kinds = _events(page, "ravi")
+    assert (kinds.count("break_taken"), kinds.count("sitting_bout"), kinds.count("nudge")) == (1, 1, 1)
+    assert errors == []
+    page.context.close()

@@ -144,3 +144,82 @@ spell = st.one_of(
 def test_any_schedule_gives_the_same_events_in_both(every: int, days: list[list[tuple[str, int]]]) -> None:
     runs = [python_run(every, day) for day in days]
     assert node_run([scenario for scenario, _ in runs]) == [events for _, events in runs]
+
+
+CONFIRM_RUNNER = """
+const { DeskTimerPolicy, MODE } = require(process.argv[1]);
+const scenario = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const policy = new DeskTimerPolicy({ ...scenario.settings, mode: scenario.mode }, []);
+const events = [];
+for (const step of scenario.steps) {
+  if (step.input) policy.input(step.t);
+  if (step.confirm) events.push(...policy.takeBreak(step.t));
+  if (step.switchTo) policy.setMode(step.switchTo);
+  events.push(...policy.update(step.t));
+}
+let refused = null;
+try { policy.setMode("sometimes"); } catch (error) { refused = error.message; }
+process.stdout.write(JSON.stringify({ events: events.map((e) => [e.kind, e.started_at]), state: policy.state,
+  mode: policy.mode, needsConfirmation: policy.breaksNeedConfirmation, refused, modes: MODE }));
+"""
+
+MINUTE_MS = 60_000
+SETTINGS = {
+    "everyMinutes": 60, "naturalBreakMinutes": 5, "breakTakenSeconds": 60, "remindMinutes": 5,
+    "maxSnoozesInRow": 2, "snoozeChoices": [5, 10], "workDays": [0, 1, 2, 3, 4, 5, 6],
+    "workStart": "00:00", "workEnd": "00:00",
+}  # fmt: skip
+
+
+def node_scenario(mode: str, steps: list[dict]) -> dict:
+    if NODE is None:
+        tool_missing(
+            "node is not installed (Debian: apt-get install nodejs), so desktimer.js cannot be run here",
+            "the browser timer's rules must be checked",
+        )
+    scenario = {"settings": SETTINGS, "mode": mode, "steps": steps}
+    result = subprocess.run(
+        [NODE, "-e", CONFIRM_RUNNER, str(JS)], input=json.dumps(scenario), capture_output=True, text=True,
+        timeout=60, env={**os.environ, "TZ": "UTC"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def minutes(start: int, end: int, **step: object) -> list[dict]:
+    """One check a minute from `start` to `end` (minutes after midnight UTC, Monday 30 Nov 2026)."""
+    base = _ms(datetime.fromisoformat("2026-11-30T08:00:00+00:00"))
+    return [{"t": base + minute * MINUTE_MS, **step} for minute in range(start, end)]
+
+
+def test_without_activity_a_quiet_hour_is_no_break_when_breaks_need_confirming() -> None:
+    # Input for 10 minutes, then nothing the page can see for 80 (work in another window, or a walk: the
+    # page cannot tell which): no break, and the nudge still comes after 60 minutes with the page open.
+    steps = minutes(0, 10, input=True) + minutes(10, 90)
+    confirm = node_scenario("confirm", steps)
+    assert confirm["needsConfirmation"] is True and confirm["mode"] == "confirm"
+    kinds = [kind for kind, _ in confirm["events"]]
+    assert "natural_break" not in kinds and "break_taken" not in kinds
+    assert kinds[:1] == ["nudge"] and confirm["state"] == "nudged"
+    # The same hour in activity mode (the Idle Detection API says nobody is there) is a natural break.
+    activity = node_scenario("activity", steps)
+    assert activity["needsConfirmation"] is False
+    assert [kind for kind, _ in activity["events"]] == ["natural_break", "sitting_bout"]
+
+
+def test_a_confirmed_break_counts_once_and_the_next_bout_starts_after_it() -> None:
+    steps = [*minutes(0, 65), {**minutes(65, 66)[0], "confirm": True}, *minutes(66, 70)]
+    result = node_scenario("confirm", steps)
+    kinds = [kind for kind, _ in result["events"]]
+    assert kinds == ["nudge", "break_taken", "sitting_bout"]
+    confirmed_at = steps[65]["t"]
+    assert result["events"][1][1] == confirmed_at
+    assert result["state"] == "sitting"  # back at the desk with the page open: a new bout
+
+
+def test_the_page_can_switch_to_activity_mode_once_idle_detection_runs_and_refuses_other_modes() -> None:
+    steps = [*minutes(0, 5, input=True), {**minutes(5, 6)[0], "switchTo": "activity"}, *minutes(6, 20)]
+    result = node_scenario("confirm", steps)
+    assert result["mode"] == "activity"
+    assert [kind for kind, _ in result["events"]] == ["natural_break", "sitting_bout"]
+    assert result["refused"] == 'mode must be "activity" or "confirm", not sometimes'

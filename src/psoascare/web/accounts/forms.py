@@ -69,3 +69,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             cache.add(key, 0, LOGIN_LOCKOUT_SECONDS)
             cache.incr(key)
             raise
+
+
+class SignUpForm(AcceptInvitationForm):
+    """Signing up without an invitation: the same username and password rules, and an e-mail address for
+    password resets."""
+
+    email = forms.EmailField(label="E-mail", help_text="Only for resetting your password.")
+
+    field_order = ["username", "email", "password1", "password2"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account already uses that address. Log in, or reset your password.")
+        return email

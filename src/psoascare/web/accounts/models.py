@@ -78,6 +78,18 @@ def create_client(username: str, email: str, password: str, therapist: User | No
     return user
 
 
+def sign_up_client(username: str, email: str, password: str) -> User:
+    """Someone signing up on their own (where settings.SELF_SIGNUP allows it): a client with no therapist,
+    given the default psoas-care routine. Like every new client, they answer the safety questions before any
+    exercise (the journal's safety gate: no screening yet means the gate is shut)."""
+    from psoascare.web.programs.models import SELF_SIGNUP_ROUTINE, Assignment
+
+    with transaction.atomic():
+        user = create_client(username, email, password, therapist=None)
+        Assignment.assign(user, None, SELF_SIGNUP_ROUTINE)
+    return user
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

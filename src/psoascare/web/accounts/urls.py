@@ -6,6 +6,7 @@ from psoascare.web.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("signup/", views.signup, name="signup"),
     path("invite/", views.invite, name="invite"),
     path("invite/<str:token>/", views.accept, name="accept"),
 ]

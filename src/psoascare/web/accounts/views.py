@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, therapist_required
-from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm
-from psoascare.web.accounts.models import Invitation, InvitationError, Role, role_of
+from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm, SignUpForm
+from psoascare.web.accounts.models import Invitation, InvitationError, Role, role_of, sign_up_client
 from psoascare.web.forms import bound_data
 
 
@@ -58,3 +60,29 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("today")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})
+
+
+SIGNUPS_PER_ADDRESS = 5  # accounts one address may create in an hour
+SIGNUP_WINDOW_SECONDS = 3600
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Signing up without a therapist, where the clinic allows it (PSOASCARE_SELF_SIGNUP); a 404 elsewhere."""
+    if not settings.SELF_SIGNUP:
+        raise Http404("This clinic does not take sign-ups: ask your therapist for an invitation.")
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(bound_data(request))
+    key = f"signups:{request.META.get('REMOTE_ADDR', '')}"
+    if request.method == "POST" and cache.get(key, 0) >= SIGNUPS_PER_ADDRESS:
+        form.is_valid()
+        form.add_error(None, "Too many accounts were made from this address in the last hour. Try again later.")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = sign_up_client(data["username"], data["email"], data["password1"])
+        cache.add(key, 0, SIGNUP_WINDOW_SECONDS)
+        cache.incr(key)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("safety_check")  # the safety questions come before anything else
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ class CompletedItem(models.Model):
 
 
 class StretchSessionManager(models.Manager["StretchSession"]):
-    def create_from_record(self, client: User, record: SessionRecord, source: str) -> StretchSession:
+    def create_from_record(
+        self, client: User, record: SessionRecord, source: str, client_key: uuid.UUID | None = None
+    ) -> StretchSession:
         """Store the session, and tick the Today items it covered. A preview or a session stopped before the
         first hold is not adherence: RecordError, nothing stored."""
         from psoascare.web.journal.today import credit_session
@@ -77,9 +80,26 @@ class StretchSessionManager(models.Manager["StretchSession"]):
             completed=record.completed,
             steps=[step for step in record.as_dict()["steps"]],
             source=source,
+            client_key=client_key,
         )
         credit_session(session)
         return session
+
+    def record_once(
+        self, client: User, record: SessionRecord, source: str, client_key: uuid.UUID
+    ) -> tuple[StretchSession, bool]:
+        """Store the session unless this client already sent one with this key (a record queued offline and
+        sent again, or a reply lost on the way): (the session, whether it is new). Never stored twice."""
+        existing = self.filter(client=client, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                session = self.create_from_record(client, record, source, client_key)
+        except IntegrityError:
+            # The same key arrived twice at once: the unique constraint let one in; this is the other.
+            return self.get(client=client, client_key=client_key), False
+        return session, True
 
 
 class StretchSession(models.Model):
@@ -99,11 +119,15 @@ class StretchSession(models.Model):
     source = models.CharField(max_length=16, choices=SOURCES)
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # The key the player gave this record (its Idempotency-Key), so a session queued offline and sent again
+    # is stored once; null for records that came without one.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = StretchSessionManager()
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "client_key"], name="one_session_per_client_key")]
 
     def __str__(self) -> str:
         return f"{self.client} {self.routine_slug} {self.started_at:%Y-%m-%d %H:%M}"

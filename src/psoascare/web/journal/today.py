@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -61,13 +61,39 @@ def today_for(client: User, day: date | None = None, now: datetime | None = None
     return Today(day, assignment, [TodayItem(item, done.get(item.key), is_open(item)) for item in due], pain)
 
 
-def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
+def tick(client: User, today: Today, key: str, undo: bool = False, done_at: datetime | None = None) -> None:
     if undo:
         CompletedItem.objects.filter(client=client, day=today.day, item_key=key).delete()
         return
     CompletedItem.objects.get_or_create(
-        client=client, day=today.day, item_key=key, defaults={"label": today.item(key).label}
+        client=client,
+        day=today.day,
+        item_key=key,
+        defaults={"label": today.item(key).label, "done_at": done_at or timezone.now()},
     )
+
+
+OFFLINE_DAYS = 2  # a tick kept on a phone offline counts for its own day if it arrives within two days
+OFFLINE_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def offline_time(raw: str) -> datetime | None:
+    """When a tick kept on the device while offline was made (`made_at`, ISO 8601 with a UTC offset), so it
+    counts for that day and time; None for a tick made now. ValueError says why a time cannot be used."""
+    if not raw.strip():
+        return None
+    try:
+        made_at = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValueError(f"made_at is not an ISO 8601 date and time: {raw[:40]!r}") from None
+    if made_at.tzinfo is None:
+        raise ValueError("made_at must include a UTC offset")
+    now = timezone.now()
+    if made_at > now + OFFLINE_CLOCK_SKEW:
+        raise ValueError("made_at is in the future: check this device's clock")
+    if made_at < now - timedelta(days=OFFLINE_DAYS):
+        raise ValueError(f"a tick kept offline counts only within {OFFLINE_DAYS} days")
+    return made_at
 
 
 def credit_session(session: StretchSession) -> list[str]:

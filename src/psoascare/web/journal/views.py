@@ -20,7 +20,7 @@ from psoascare.web.journal.models import (
 )
 from psoascare.web.journal.progress import progress_charts
 from psoascare.web.journal.safety import clinic_red_flags, exercise_allowed, safety_context, safety_state, screen
-from psoascare.web.journal.today import Today, tick, today_for
+from psoascare.web.journal.today import Today, offline_time, tick, today_for
 
 
 @client_required
@@ -46,12 +46,18 @@ def _today_context(client: User, pain_form: PainForm, today: Today | None = None
 @require_POST
 @exercise_allowed
 def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
-    today_data = today_for(request.user)
+    # A tick kept on the phone offline (pwa.js) says when it was made, and counts for that day.
+    try:
+        made_at = offline_time(request.POST.get("made_at", ""))
+    except ValueError as exc:
+        context = _today_context(request.user, PainForm(), tick_errors={"made_at": [str(exc)]})
+        return render(request, "journal/today.html", context, status=400)
+    today_data = today_for(request.user, timezone.localdate(made_at) if made_at else None)
     form = TickForm(request.POST, due_keys=today_data.open_keys)
     if not form.is_valid():
         context = _today_context(request.user, PainForm(), today_data, tick_errors=form.errors)
         return render(request, "journal/today.html", context, status=400)
-    tick(request.user, today_data, form.cleaned_data["item_key"], undo=form.cleaned_data["undo"])
+    tick(request.user, today_data, form.cleaned_data["item_key"], undo=form.cleaned_data["undo"], done_at=made_at)
     label = today_data.item(form.cleaned_data["item_key"]).label
     messages.success(request, f"Undone: {label}." if form.cleaned_data["undo"] else f"Done: {label}. Well done.")
     return redirect("today")

@@ -77,10 +77,16 @@ class ProgrammeTemplate(models.Model):
 
 
 class Assignment(models.Model):
-    """The routine a therapist assigned to one client, with that client's changes to the template."""
+    """The routine a therapist assigned to one client, with that client's changes to the template.
+
+    `therapist` is None for someone who signed up on their own (settings.SELF_SIGNUP): they get the default
+    routine (SELF_SIGNUP_ROUTINE) unchanged, nobody edits it, and it is theirs until a therapist takes them on.
+    """
 
     client = models.OneToOneField(User, on_delete=models.CASCADE, related_name="assignment")
-    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments_given")
+    therapist = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="assignments_given"
+    )
     template_slug = models.SlugField(max_length=80, default="bed-edge")
     programme = models.ForeignKey(
         ProgrammeTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
@@ -108,7 +114,7 @@ class Assignment(models.Model):
     def assign(
         cls,
         client: User,
-        therapist: User,
+        therapist: User | None,
         template_slug: str,
         programme: ProgrammeTemplate | None = None,
         **changes: Any,
@@ -181,6 +187,9 @@ def base_routine(therapist: User, slug: str) -> RoutineTemplate:
         programme = ProgrammeTemplate.objects.get(therapist=therapist, pk=int(slug.removeprefix(PROGRAMME_PREFIX)))
         return programme.as_routine()
     return get_routine(slug)
+
+
+SELF_SIGNUP_ROUTINE = "psoas-care"  # what someone who signs up on their own is given
 
 
 def routine_for_client(user: User, slug: str) -> RoutineTemplate:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from datetime import timedelta
 
 from django.contrib import messages
@@ -168,35 +169,54 @@ def _bad_request(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
-def _store(request: HttpRequest, client: User, slug: str, source: str) -> tuple[StretchSession | None, str]:
-    """Validates the posted record against the client's plan; returns the stored session or the error."""
+def _idempotency_key(request: HttpRequest) -> tuple[uuid.UUID | None, str]:
+    """The Idempotency-Key header a player sends with each record (a UUID it keeps with a queued session)."""
+    raw = request.headers.get("Idempotency-Key", "").strip()
+    if not raw:
+        return None, ""
+    try:
+        return uuid.UUID(raw), ""
+    except ValueError:
+        return None, f"the Idempotency-Key header must be a UUID, not {raw[:60]!r}"
+
+
+def _store(request: HttpRequest, client: User, slug: str, source: str) -> tuple[StretchSession | None, bool, str]:
+    """Validates the posted record against the client's plan; returns the session (stored now, or earlier with the
+    same Idempotency-Key), whether it is new, or the error."""
     if len(request.body) > MAX_BODY_BYTES:
-        return None, f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
+        return None, False, f"the body is larger than {MAX_BODY_BYTES // 1024} KB"
+    key, error = _idempotency_key(request)
+    if error:
+        return None, False, error
     try:
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return None, "the body must be a JSON session record"
+        return None, False, "the body must be a JSON session record"
     try:
         record = SessionRecord.from_dict(payload)
         check_record_matches_plan(record, build_plan(routine_for(client, slug)))
         record.check_recordable()
     except RecordError as exc:
-        return None, str(exc)
+        return None, False, str(exc)
     if record.ended_at > timezone.now() + CLOCK_SKEW:
-        return None, "ended_at is in the future"
-    return StretchSession.objects.create_from_record(client, record, source=source), ""
+        return None, False, "ended_at is in the future"
+    if key is None:
+        return StretchSession.objects.create_from_record(client, record, source=source), True, ""
+    session, created = StretchSession.objects.record_once(client, record, source, key)
+    return session, created, ""
 
 
 @client_required
 @require_POST
 @exercise_allowed
 def record_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    """Stores the SessionRecord a player posts, for the logged-in client only."""
-    session, error = _store(request, request.user, slug, source="web")
+    """Stores the SessionRecord a player posts, for the logged-in client only; a record sent again with the same
+    Idempotency-Key (queued offline, or its reply lost) answers 200 with the session stored the first time."""
+    session, created, error = _store(request, request.user, slug, source="web")
     if session is None:
         return _bad_request(error)
     url = reverse("journal:session", args=[session.pk])
-    return JsonResponse({"id": session.pk, "url": url}, status=201)
+    return JsonResponse({"id": session.pk, "url": url}, status=201 if created else 200)
 
 
 @therapist_required
@@ -206,13 +226,14 @@ def record_clinic_session(request: AuthenticatedHttpRequest, client_id: int, slu
     client = client_of(request.user, client_id)
     if not guided_by_therapist_allowed(request, client, safety_state(client)):
         return _bad_request("confirm on the player page that you have assessed the client before guiding")
-    session, error = _store(request, client, slug, source="clinic")
+    session, created, error = _store(request, client, slug, source="clinic")
     if session is None:
         return _bad_request(error)
-    session.recorded_by = request.user
-    session.save(update_fields=["recorded_by"])
+    if created:
+        session.recorded_by = request.user
+        session.save(update_fields=["recorded_by"])
     url = reverse("clinic:client", args=[client.pk])
-    return JsonResponse({"id": session.pk, "url": url}, status=201)
+    return JsonResponse({"id": session.pk, "url": url}, status=201 if created else 200)
 
 
 @therapist_required

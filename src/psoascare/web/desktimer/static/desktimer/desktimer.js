@@ -5,12 +5,19 @@
  * minute away is the break taken; an ignored nudge comes back after 5 more minutes of sitting; at most
  * 2 snoozes (5 or 10 min) in a row, then a firm nudge; outside working hours it is dormant.
  * The clock is passed in (nowMs), so tests run a whole day in no time (tests/web/desktimer).
- * Here the only activity it sees is input in this tab: a hidden tab counts as no input.
+ *
+ * It counts only breaks that happened, in one of two modes (the page says which):
+ * - "activity": it is told when the person is at the computer (the Idle Detection API: system-wide input and
+ *   screen lock, with permission), so time away is a break exactly as for the CLI timer.
+ * - "confirm": nothing tells it (no Idle Detection API, or no permission). Quiet in this tab may only mean
+ *   work in another window, so time with the page open counts as sitting, and a break counts only when the
+ *   person confirms it ("I took a break"). Idleness never makes a break here.
  */
 "use strict";
 
 const STATE = Object.freeze({ DORMANT: "dormant", AWAY: "away", SITTING: "sitting", NUDGED: "nudged", SNOOZED: "snoozed" });
 const LEVEL = Object.freeze(["gentle", "reminder", "firm"]);
+const MODE = Object.freeze({ ACTIVITY: "activity", CONFIRM: "confirm" });
 const RETURN_TOLERANCE_MS = 1000;
 
 function parseClock(text) {
@@ -30,6 +37,17 @@ class DeskTimerPolicy {
     this.due = settings.everyMinutes * 60000;
     this.nudges = 0;
     this.snoozes = 0;
+    this.mode = settings.mode === MODE.CONFIRM ? MODE.CONFIRM : MODE.ACTIVITY;
+  }
+
+  /** "activity" (told when the person is there) or "confirm" (a break counts only when confirmed). */
+  setMode(mode) {
+    if (mode !== MODE.ACTIVITY && mode !== MODE.CONFIRM) throw new Error(`mode must be "activity" or "confirm", not ${mode}`);
+    this.mode = mode;
+  }
+
+  get breaksNeedConfirmation() {
+    return this.mode === MODE.CONFIRM;
   }
 
   inWorkingHours(nowMs) {
@@ -78,6 +96,8 @@ class DeskTimerPolicy {
       this.state = STATE.AWAY;
       this.awaySince = nowMs;
     }
+    // Nothing can tell this mode the person left: the page being open is all it knows, so no idle spell.
+    if (this.mode === MODE.CONFIRM) this.lastSeenInput = nowMs;
     let lastInput = this.lastSeenInput ?? nowMs;
     if (this.lastInput !== null && this.state !== STATE.AWAY) lastInput = Math.max(lastInput, Math.min(this.lastInput, nowMs));
     lastInput = Math.min(lastInput, nowMs);
@@ -172,7 +192,7 @@ function asRecord(event) {
 }
 
 if (typeof module !== "undefined" && module.exports) {
-  module.exports = { DeskTimerPolicy, asRecord, STATE };
+  module.exports = { DeskTimerPolicy, asRecord, STATE, MODE };
 }
 
 /* ---- the page ---------------------------------------------------------------------------------- */
@@ -182,7 +202,10 @@ if (typeof document !== "undefined" && document.getElementById("desk-timer-setti
     const script = document.currentScript;
     const eventsUrl = script.dataset.eventsUrl;
     const csrf = document.querySelector("#desk-csrf input[name=csrfmiddlewaretoken]").value;
-    const policy = new DeskTimerPolicy(settings, settings.moves);
+    // Until the Idle Detection API is running (if it ever is), a break counts only when it is confirmed.
+    const policy = new DeskTimerPolicy({ ...settings, mode: MODE.CONFIRM }, settings.moves);
+    const IDLE_THRESHOLD_MS = 60000; // the shortest the API allows
+    let present = false; // activity mode: the person uses the computer and the screen is unlocked
     const $ = (id) => document.getElementById(id);
     const QUEUE_KEY = "psoascare-desk-queue";
     let failed = 0;
@@ -263,12 +286,51 @@ if (typeof document !== "undefined" && document.getElementById("desk-timer-setti
       $("snooze-10").disabled = !policy.snoozeAllowed;
     }
 
+    function showMode() {
+      const box = $("mode");
+      box.dataset.mode = policy.mode;
+      const activity = policy.mode === MODE.ACTIVITY;
+      $("mode-name").textContent = activity ? "sees when you step away" : "you confirm your breaks";
+      $("mode-activity").hidden = !activity;
+      $("mode-confirm").hidden = activity;
+      $("idle-permission").hidden = activity || !("IdleDetector" in window);
+    }
+
+    async function startIdleDetection() {
+      try {
+        const detector = new IdleDetector();
+        const look = () => {
+          present = detector.userState === "active" && detector.screenState === "unlocked";
+          if (present) policy.input(Date.now());
+        };
+        detector.addEventListener("change", () => { look(); tick(); });
+        await detector.start({ threshold: IDLE_THRESHOLD_MS });
+        look();
+        policy.setMode(MODE.ACTIVITY);
+      } catch (error) {
+        policy.setMode(MODE.CONFIRM);
+        say(`This browser would not say when you step away (${error.message}); breaks count when you confirm them.`);
+      }
+      showMode();
+      render();
+    }
+
+    async function chooseMode() {
+      showMode();
+      if (!("IdleDetector" in window)) return;
+      let permission = "prompt";
+      try { permission = (await navigator.permissions.query({ name: "idle-detection" })).state; } catch (e) { /* unknown name */ }
+      if (permission === "granted") await startIdleDetection();
+    }
+
     function tick() {
+      if (policy.mode === MODE.ACTIVITY && present) policy.input(Date.now());
       handle(policy.update(Date.now()));
       render();
       if (failed && failed < 5) flush();
     }
 
+    // Input in this tab is activity too (in confirm mode the policy assumes presence anyway).
     const onInput = () => { if (document.visibilityState === "visible") policy.input(Date.now()); };
     for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll"]) {
       window.addEventListener(type, onInput, { passive: true });
@@ -298,10 +360,17 @@ if (typeof document !== "undefined" && document.getElementById("desk-timer-setti
         render();
       });
     }
+    $("idle-permission").addEventListener("click", async () => {
+      let answer = "denied";
+      try { answer = await IdleDetector.requestPermission(); } catch (error) { answer = "denied"; }
+      if (answer !== "granted") { say("Without that permission, breaks count when you confirm them."); return; }
+      await startIdleDetection();
+    });
     $("break-taken").addEventListener("click", () => { handle(policy.takeBreak(Date.now())); render(); });
     policy.input(Date.now());
     tick();
     flush();
+    chooseMode();
     setInterval(tick, 1000); // the countdown shows seconds; the page sleeps with its tab in the background
   })();
 }

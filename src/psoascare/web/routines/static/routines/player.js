@@ -227,26 +227,56 @@
       started_at: startedAt.toISOString(), ended_at: new Date().toISOString(),
       completed: completed, steps: records,
     };
-    const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
     ui.status.textContent = "Saving…";
     try {
-      const response = await fetch(root.dataset.sessionsUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify(payload),
-      });
-      const body = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(body.error || "the server answered " + response.status);
-      root.dataset.saved = "yes";
-      ui.status.replaceChildren((root.dataset.savedText || "Saved.") + " ");
-      const link = document.createElement("a");
-      link.href = body.url;
-      link.textContent = root.dataset.linkText || "See it";
-      ui.status.append(link);
+      // The outbox (pwa.js) keeps the session on this device first, so no connection loses nothing: it is
+      // sent when the connection is back, with a key the server stores it once under.
+      const outbox = window.PsoasCareOutbox;
+      const result = outbox
+        ? await outbox.send(root.dataset.sessionsUrl, payload, "session")
+        : await postDirectly(payload);
+      if (result.outcome === "queued") {
+        root.dataset.saved = "queued";
+        pendingKey = result.key;
+        ui.status.textContent = "No connection: kept on this device, and sent when you are back online.";
+        return;
+      }
+      if (result.outcome !== "saved") throw new Error(result.error || "no connection");
+      showSaved(result.body);
     } catch (error) {
       root.dataset.saved = "error";
       ui.status.textContent = "Not saved: " + error.message;
     }
+  }
+
+  let pendingKey = null;
+
+  function showSaved(body) {
+    root.dataset.saved = "yes";
+    ui.status.replaceChildren((root.dataset.savedText || "Saved.") + " ");
+    const link = document.createElement("a");
+    link.href = body.url;
+    link.textContent = root.dataset.linkText || "See it";
+    ui.status.append(link);
+  }
+
+  window.addEventListener("psoascare-outbox", (event) => {
+    if (pendingKey === null || event.detail.key !== pendingKey) return;
+    pendingKey = null;
+    if (event.detail.outcome === "saved") showSaved(event.detail.body);
+    else { root.dataset.saved = "error"; ui.status.textContent = "Not saved: " + event.detail.error; }
+  });
+
+  async function postDirectly(payload) {
+    const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+    const response = await fetch(root.dataset.sessionsUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: JSON.stringify(payload),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) return { outcome: "refused", error: body.error || "the server answered " + response.status };
+    return { outcome: "saved", body };
   }
 
   // --- showing it ---------------------------------------------------------------------------------------
