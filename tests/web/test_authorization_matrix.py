@@ -126,6 +126,8 @@ MATRIX: dict[str, Route] = {
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
     "lessons:leg_figure": Route(fixed("/learn/figure/standing/right/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
+    "accounts:resend_invitation": Route(lambda c: f"/accounts/invite/{c.invitation.pk}/resend/", THERAPIST_X, "post"),
+    "accounts:revoke_invitation": Route(lambda c: f"/accounts/invite/{c.invitation.pk}/revoke/", THERAPIST_X, "post"),
     # Off by default (PSOASCARE_SELF_SIGNUP): a 404 for all (tests/web/accounts/test_signup.py when it is on).
     "accounts:signup": Route(fixed("/accounts/signup/"), NOBODY),
     # Single-use link: whoever holds it may accept it.
@@ -244,7 +246,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         if user is not None:
             self.client.force_login(user)
         # Fresh invitation each time: a successful accept would spend it.
-        self.invitation_token = Invitation.issue(self.therapist_x, "new@example.org")[1]
+        self.invitation, self.invitation_token = Invitation.issue(self.therapist_x, "new@example.org")
         call = getattr(self.client, route.method)
         if route.method == "get":
             return call(route.path(self))

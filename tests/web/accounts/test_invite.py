@@ -65,7 +65,7 @@ class InviteTestCase(BaseTestCase):
     def test_it_rejects_a_bad_email(self) -> None:
         self.client.force_login(self.therapist_x)
         response = self.client.post("/accounts/invite/", {"email": "not-an-email"})
-        self.assertContains(response, "Enter a valid email address")
+        self.assertContains(response, "Enter a valid email address", status_code=400)
         self.assertFalse(Invitation.objects.exists())
         self.assertEqual(len(mail.outbox), 0)
 
@@ -80,3 +80,46 @@ class InviteTestCase(BaseTestCase):
         invitation = Invitation.objects.get()
         self.assertNotIn(token, invitation.token_hash)
         self.assertEqual(len(invitation.token_hash), 64)
+
+
+class InvitationListTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.therapist_x)
+        self.client.post("/accounts/invite/", {"email": "dora@example.org", "name": "Dora"})
+        self.first_link = re.search(r"https?://\S+/accounts/invite/\S+/", mail.outbox[0].body).group(0)
+
+    def test_it_refuses_a_second_open_invitation_to_the_same_address(self) -> None:
+        response = self.client.post("/accounts/invite/", {"email": "DORA@example.org"})
+        self.assertContains(response, "already has an open invitation", status_code=400)
+        self.assertEqual(Invitation.objects.count(), 1)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_it_sends_a_new_link_and_the_old_one_stops_working(self) -> None:
+        invitation = Invitation.objects.get()
+        page = self.client.post(f"/accounts/invite/{invitation.pk}/resend/")
+        self.assertContains(page, "A new invitation link was sent to dora@example.org.")
+        self.assertContains(page, 'class="card success"')
+        self.assertContains(page, 'data-copy-target="invitation-link"')
+        new_link = re.search(r"https?://\S+/accounts/invite/\S+/", mail.outbox[1].body).group(0)
+        self.assertNotEqual(new_link, self.first_link)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.first_link).status_code, 404)
+        self.assertEqual(self.client.get(new_link).status_code, 200)
+
+    def test_it_withdraws_an_invitation_and_says_so_at_the_link(self) -> None:
+        invitation = Invitation.objects.get()
+        self.client.post(f"/accounts/invite/{invitation.pk}/revoke/", follow=True)
+        self.assertEqual(Invitation.objects.get().status, "withdrawn")
+        self.assertContains(self.client.get("/accounts/invite/"), "withdrawn")
+        self.client.logout()
+        self.assertContains(self.client.get(self.first_link), "was withdrawn", status_code=404)
+        # Withdrawn, the address can be invited again.
+        self.client.force_login(self.therapist_x)
+        self.assertEqual(self.client.post("/accounts/invite/", {"email": "dora@example.org"}).status_code, 200)
+
+    def test_another_therapist_cannot_resend_or_withdraw(self) -> None:
+        invitation = Invitation.objects.get()
+        self.client.force_login(self.therapist_y)
+        self.assertEqual(self.client.post(f"/accounts/invite/{invitation.pk}/resend/").status_code, 404)
+        self.assertEqual(self.client.post(f"/accounts/invite/{invitation.pk}/revoke/").status_code, 404)
+        self.assertEqual(Invitation.objects.get().status, "open")

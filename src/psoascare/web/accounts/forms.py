@@ -13,6 +13,22 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label="Client's e-mail")
     name = forms.CharField(label="Client's name", max_length=100, required=False)
 
+    def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.therapist = therapist
+
+    def clean_email(self) -> str:
+        from psoascare.web.accounts.models import Invitation
+
+        email = self.cleaned_data["email"]
+        waiting = Invitation.open_ones(self.therapist).filter(email__iexact=email).first()
+        if waiting is not None:
+            raise forms.ValidationError(
+                f"{email} already has an open invitation (sent {waiting.created_at:%d %b %Y}): "
+                "send it again or withdraw it in the list below."
+            )
+        return email
+
 
 class AcceptInvitationForm(forms.Form):
     username = forms.RegexField(

@@ -109,12 +109,31 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     used_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"invitation for {self.email}"
+
+    @classmethod
+    def open_ones(cls, therapist: User) -> models.QuerySet[Invitation]:
+        return cls.objects.filter(
+            therapist=therapist, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def reissue(self) -> str:
+        """A new link for the same invitation (the old one stops working), valid for the full period again."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = _digest(token)
+        self.expires_at = timezone.now() + timedelta(days=settings.INVITATION_DAYS)
+        self.save(update_fields=["token_hash", "expires_at"])
+        return token
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
 
     @classmethod
     def issue(cls, therapist: User, email: str, name: str = "") -> tuple[Invitation, str]:
@@ -135,6 +154,8 @@ class Invitation(models.Model):
             raise InvitationError("This invitation link is not valid. Ask your therapist for a new one.")
         if invitation.used_at is not None:
             raise InvitationError("This invitation link has already been used. Log in instead.")
+        if invitation.revoked_at is not None:
+            raise InvitationError("This invitation was withdrawn. Ask your therapist for a new one.")
         if invitation.expires_at <= timezone.now():
             raise InvitationError("This invitation link has expired. Ask your therapist for a new one.")
         return invitation
@@ -143,6 +164,8 @@ class Invitation(models.Model):
     def status(self) -> str:
         if self.used_at:
             return "accepted"
+        if self.revoked_at:
+            return "withdrawn"
         return "expired" if self.expires_at <= timezone.now() else "open"
 
     def accept(self, username: str, password: str) -> User:

@@ -8,5 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("invite/", views.invite, name="invite"),
+    path("invite/<int:pk>/resend/", views.resend_invitation, name="resend_invitation"),
+    path("invite/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("invite/<str:token>/", views.accept, name="accept"),
 ]

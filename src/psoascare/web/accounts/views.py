@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, therapist_required
 from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm, SignUpForm
@@ -27,22 +28,51 @@ def home(request: HttpRequest) -> HttpResponse:
 @therapist_required
 @require_http_methods(["GET", "POST"])
 def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = InviteForm(bound_data(request))
+    form = InviteForm(bound_data(request), therapist=request.user)
     link = None
     if request.method == "POST" and form.is_valid():
         invitation, token = Invitation.issue(request.user, form.cleaned_data["email"], form.cleaned_data["name"])
-        link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
-        send_mail(
-            "Your PsoasCare invitation",
-            f"Your therapist {request.user.get_full_name() or request.user.username} invites you to PsoasCare.\n\n"
-            f"Open this link to choose a username and password (it works once, until "
-            f"{invitation.expires_at:%d %B %Y}):\n{link}\n",
-            None,
-            [invitation.email],
-        )
-        form = InviteForm()
+        link = _send_invitation(request, invitation, token)
+        form = InviteForm(therapist=request.user)
+    return _invitations_page(request, form, link)
+
+
+def _invitations_page(request: AuthenticatedHttpRequest, form: InviteForm, link: str | None) -> HttpResponse:
     invitations = Invitation.objects.filter(therapist=request.user)[:50]
-    return render(request, "accounts/invite.html", {"form": form, "link": link, "invitations": invitations})
+    context = {"form": form, "link": link, "invitations": invitations, "days": settings.INVITATION_DAYS}
+    return render(request, "accounts/invite.html", context, status=400 if form.errors else 200)
+
+
+def _send_invitation(request: AuthenticatedHttpRequest, invitation: Invitation, token: str) -> str:
+    link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+    send_mail(
+        "Your PsoasCare invitation",
+        f"Your therapist {request.user.get_full_name() or request.user.username} invites you to PsoasCare.\n\n"
+        f"Open this link to choose a username and password (it works once, until "
+        f"{invitation.expires_at:%d %B %Y}):\n{link}\n",
+        None,
+        [invitation.email],
+    )
+    return link
+
+
+@therapist_required
+@require_POST
+def resend_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A new link for an open or expired invitation; the old link stops working."""
+    invitation = get_object_or_404(Invitation, pk=pk, therapist=request.user, used_at__isnull=True)
+    link = _send_invitation(request, invitation, invitation.reissue())
+    messages.success(request, f"A new invitation link was sent to {invitation.email}.")
+    return _invitations_page(request, InviteForm(therapist=request.user), link)
+
+
+@therapist_required
+@require_POST
+def revoke_invitation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk, therapist=request.user, used_at__isnull=True)
+    invitation.revoke()
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn: its link no longer works.")
+    return redirect("accounts:invite")
 
 
 @require_http_methods(["GET", "POST"])
