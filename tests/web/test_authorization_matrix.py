@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from psoascare.web.accounts.models import Invitation
 from psoascare.web.api.models import ApiToken
 from psoascare.web.calendarfeed.models import CalendarFeed
+from psoascare.web.clinic.models import Alert
 from psoascare.web.journal.models import PainRecord, StretchSession
 from psoascare.web.lessons.models import Resource
 from psoascare.web.programs.models import ProgrammeTemplate
@@ -126,6 +127,7 @@ MATRIX: dict[str, Route] = {
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
     "lessons:leg_figure": Route(fixed("/learn/figure/standing/right/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
+    "clinic:dismiss_alert": Route(lambda c: f"/clinic/alerts/{c.notice.pk}/dismiss/", THERAPIST_X, "post"),
     "accounts:resend_invitation": Route(lambda c: f"/accounts/invite/{c.invitation.pk}/resend/", THERAPIST_X, "post"),
     "accounts:revoke_invitation": Route(lambda c: f"/accounts/invite/{c.invitation.pk}/revoke/", THERAPIST_X, "post"),
     # Off by default (PSOASCARE_SELF_SIGNUP): a 404 for all (tests/web/accounts/test_signup.py when it is on).
@@ -211,6 +213,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             source="web",
         )
         self.custom = CustomExercise.objects.create(therapist=self.therapist_x, title="X's stretch", steps="Lie down")
+        self.notice = Alert.objects.create(therapist=self.therapist_x, client=None, kind="account-deleted", text="x")
         self.programme = ProgrammeTemplate.objects.create(
             therapist=self.therapist_x, title="X's programme", items=[{"exercise": "bed-edge-hang"}]
         )

@@ -93,3 +93,28 @@ class DeleteAccountTests(BaseTestCase):
         self.client.logout()
         self.assertTrue(is_login_redirect(self.client.get(URL)))
         self.assertTrue(is_login_redirect(self.client.post(URL, {"password": PASSWORD})))
+
+    def test_it_tells_the_therapist_and_keeps_alerts_without_the_clients_data(self) -> None:
+        from django.core import mail
+
+        from psoascare.web.clinic.models import Alert
+        from psoascare.web.journal.safety import screen
+        from tests.web.base import RED_FLAG_SLUGS
+
+        screen(self.client_a, "self", {slug: slug == "bowel" for slug in RED_FLAG_SLUGS})
+        alert = Alert.objects.get(client=self.client_a)
+        self.assertIn("bowel movement", alert.text)
+        self.client.post(URL, {"password": PASSWORD})
+        self.assertFalse(User.objects.filter(pk=self.client_a.pk).exists())
+        kept = Alert.objects.get(pk=alert.pk)
+        self.assertIsNone(kept.client)
+        self.assertIsNotNone(kept.resolved_at)
+        self.assertNotIn("bowel", kept.text)
+        notice = Alert.objects.get(kind="account-deleted")
+        self.assertEqual((notice.therapist, notice.resolved_at), (self.therapist_x, None))
+        self.assertIn("deleted their PsoasCare account", mail.outbox[-1].body)
+        self.client.force_login(self.therapist_x)
+        dashboard = self.client.get("/clinic/")
+        self.assertContains(dashboard, "deleted their PsoasCare account")
+        self.client.post(f"/clinic/alerts/{notice.pk}/dismiss/")
+        self.assertIsNotNone(Alert.objects.get(pk=notice.pk).resolved_at)

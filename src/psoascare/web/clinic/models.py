@@ -50,7 +50,8 @@ class Alert(models.Model):
     """Something the therapist must see: a red flag answered "yes", with the client's routine paused."""
 
     therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
-    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts_about")
+    # Kept, without the client, when the client deletes their account (see client_left).
+    client = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts_about")
     kind = models.CharField(max_length=32)
     text = models.CharField(max_length=500)
     raised_at = models.DateTimeField(default=timezone.now)
@@ -61,6 +62,26 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.client}"
+
+    @classmethod
+    def client_left(cls, client: User) -> None:
+        """The client deletes their account: their alerts stay as resolved records holding nothing of theirs,
+        and their therapist is told (on the dashboard and by e-mail)."""
+        therapist = getattr(getattr(client, "profile", None), "therapist", None)
+        now = timezone.now()
+        left_on = f"{timezone.localdate():%d %b %Y}"
+        for alert in cls.objects.filter(client=client):
+            alert.text = f"Alert about a client who deleted their account on {left_on}; their answers were deleted."
+            alert.resolved_at = alert.resolved_at or now
+            alert.client = None
+            alert.save(update_fields=["text", "resolved_at", "client"])
+        if therapist is None:
+            return
+        name = client.get_full_name() or client.username
+        text = f"{name} deleted their PsoasCare account on {left_on}. Their records were deleted with it."
+        cls.objects.create(therapist=therapist, client=None, kind="account-deleted", text=text)
+        if therapist.email:
+            send_mail("PsoasCare: a client deleted their account", text, None, [therapist.email])
 
     @classmethod
     def raise_for(cls, client: User, kind: str, text: str) -> Alert | None:

@@ -106,3 +106,13 @@ def client_messages(request: AuthenticatedHttpRequest) -> HttpResponse:
         Message.mark_read(request.user, therapist)
     context = {"form": form, "thread": thread, "therapist": therapist}
     return render(request, "clinic/client_messages.html", context, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_POST
+def dismiss_alert(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A notice that names no client (a client who left) is dismissed by reading it; red flags need a review."""
+    alert = get_object_or_404(Alert, pk=pk, therapist=request.user, client__isnull=True)
+    alert.resolved_at = alert.resolved_at or timezone.now()
+    alert.save(update_fields=["resolved_at"])
+    return redirect("clinic:dashboard")
