@@ -73,7 +73,7 @@ def ensure_demo_content() -> DemoAccounts | None:
             kind=Resource.Kind.VIDEO,
             title="Example: the therapist's video",
             url="https://www.youtube.com/watch?v=aaaaaaaaaaa",
-            note="Replace this with the video you want your clients to watch (Admin → Resources).",
+            note="Replace this with the video you want your clients to watch (Clinic → Articles and videos).",
             public=True,
         )
     return DemoAccounts(therapist_password, client_password)

@@ -1,16 +1,39 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from psoascare.web.accounts import throttle
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, therapist_required
-from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm
+from psoascare.web.accounts.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    RateLimitedPasswordResetForm,
+    ThrottledAuthenticationForm,
+)
 from psoascare.web.accounts.models import Invitation, InvitationError, Role, role_of
 from psoascare.web.forms import bound_data
+from psoascare.web.links import absolute_url
+
+
+class ThrottledLoginView(LoginView):
+    """Log-in behind the throttles; a successful log-in marks this browser as a device of the account."""
+
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        throttle.remember_device(response, self.request, form.get_user().get_username())
+        return response
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    form_class = RateLimitedPasswordResetForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,7 +52,7 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     link = None
     if request.method == "POST" and form.is_valid():
         invitation, token = Invitation.issue(request.user, form.cleaned_data["email"], form.cleaned_data["name"])
-        link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+        link = absolute_url(reverse("accounts:accept", args=[token]), request)
         send_mail(
             "Your PsoasCare invitation",
             f"Your therapist {request.user.get_full_name() or request.user.username} invites you to PsoasCare.\n\n"

@@ -1,12 +1,40 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def parse_aware_datetime(text: str) -> datetime:
+    """An ISO 8601 date and time with a time zone, e.g. 2026-11-25T09:00:00+00:00; nothing else (no numbers)."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected an ISO 8601 date and time, e.g. 2026-11-25T09:00:00+00:00") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("the date and time must carry a time zone, e.g. 2026-11-25T09:00:00+00:00")
+    return value
+
+
+def _check_aware_datetime(text: str) -> str:
+    parse_aware_datetime(text)
+    return text
+
+
+# Sent as text, kept as text (the session and desk records parse it themselves), described as date-time.
+IsoDateTime = Annotated[str, AfterValidator(_check_aware_datetime), Field(json_schema_extra={"format": "date-time"})]
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+class ValidationErrorOut(Schema):
+    """A request the schema refuses (a missing field, a value out of range): one entry per problem."""
+
+    detail: list[dict[str, Any]]
 
 
 class PainIn(Schema):
@@ -96,14 +124,14 @@ class SessionIn(Schema):
     title: str
     mode: str = Field(..., description="home or clinic")
     protocol: str | None = None
-    started_at: str = Field(..., description="ISO 8601 with time zone")
-    ended_at: str = Field(..., description="ISO 8601 with time zone")
+    started_at: IsoDateTime = Field(..., description="ISO 8601 with time zone")
+    ended_at: IsoDateTime = Field(..., description="ISO 8601 with time zone")
     completed: bool
     steps: list[StepIn]
 
 
 class DeskEventIn(Schema):
     kind: str = Field(..., description="sitting_bout, nudge, break_taken, snoozed or natural_break")
-    started_at: str = Field(..., description="ISO 8601 with time zone")
-    ended_at: str | None = Field(None, description="ISO 8601 with time zone")
+    started_at: IsoDateTime = Field(..., description="ISO 8601 with time zone")
+    ended_at: IsoDateTime | None = Field(None, description="ISO 8601 with time zone")
     detail: str = ""

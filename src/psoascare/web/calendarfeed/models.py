@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 from django.http import HttpRequest
@@ -54,10 +53,10 @@ class CalendarFeed(models.Model):
         return reverse("calendarfeed:feed", kwargs={"token": self.token})
 
     def url(self, request: HttpRequest | None = None) -> str:
-        """The feed's absolute URL: from the request's host, else SITE_URL."""
-        if request is not None:
-            return request.build_absolute_uri(self.path())
-        return f"{settings.SITE_URL}{self.path()}"
+        """The feed's absolute URL (psoascare.web.links: PSOASCARE_SITE_URL when set, else the request's)."""
+        from psoascare.web.links import absolute_url
+
+        return absolute_url(self.path(), request)
 
 
 def feed_url_for(client: User, request: HttpRequest | None = None) -> str:

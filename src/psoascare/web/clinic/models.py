@@ -63,6 +63,14 @@ class Alert(models.Model):
         return f"{self.kind} for {self.client}"
 
     @classmethod
+    def open_for(cls, therapist: User) -> models.QuerySet[Alert]:
+        """The open alerts about the therapist's current clients: a client who moved to another therapist takes
+        their alerts along, out of the old therapist's sight."""
+        return cls.objects.filter(
+            therapist=therapist, client__profile__therapist=therapist, resolved_at__isnull=True
+        ).select_related("client")
+
+    @classmethod
     def raise_for(cls, client: User, kind: str, text: str) -> Alert | None:
         therapist = getattr(getattr(client, "profile", None), "therapist", None)
         if therapist is None:

@@ -26,7 +26,7 @@ class TimelineEntry:
     text: str
 
 
-def timeline(client: User, days: int = 30, limit: int = 200) -> list[TimelineEntry]:
+def timeline(client: User, days: int = 30, limit: int = 200, *, reader: User) -> list[TimelineEntry]:
     since = timezone.now() - timedelta(days=days)
     entries = [
         *(
@@ -63,7 +63,8 @@ def timeline(client: User, days: int = 30, limit: int = 200) -> list[TimelineEnt
         ),
         *(
             TimelineEntry(m.sent_at, "message", f"Message from {m.sender.username}: {m.body[:80]}")
-            for m in Message.objects.filter(sender=client, sent_at__gte=since)
+            # Only the messages to the therapist reading: a client who moved keeps the old conversation private.
+            for m in Message.objects.filter(sender=client, recipient=reader, sent_at__gte=since)
         ),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

@@ -28,7 +28,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     for client in clients:
         record_access(request, client, "view-dashboard-row")
     rows = dashboard_rows(clients, timezone.localdate())
-    alerts = Alert.objects.filter(therapist=request.user, resolved_at__isnull=True).select_related("client")
+    alerts = Alert.open_for(request.user)
     return render(request, "clinic/dashboard.html", {"rows": rows, "alerts": alerts})
 
 
@@ -74,7 +74,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     context = {
         "client": client,
         "summary": summarise(client, timezone.localdate()),
-        "timeline": timeline(client, days=30),
+        "timeline": timeline(client, days=30, reader=request.user),
         "messages_thread": Message.thread(request.user, client),
         "message_form": MessageForm(),
         "screenings": RedFlagScreening.objects.filter(client=client)[:10],
@@ -126,6 +126,13 @@ def resources(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
         return redirect("clinic:resources")
     context = {"form": form, "resources": Resource.objects.filter(therapist=request.user), "editing": instance}
     return render(request, "clinic/resources.html", context, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_POST
+def delete_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Resource, pk=pk, therapist=request.user).delete()
+    return redirect("clinic:resources")
 
 
 @client_required

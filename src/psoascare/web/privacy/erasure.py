@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 
-from psoascare.web.accounts.models import Invitation
+from psoascare.web.accounts.models import Invitation, end_sessions
 
 # Someone holding a logged-in browser could otherwise use the delete form to guess the password.
 MAX_WRONG_PASSWORDS = 5
@@ -39,4 +39,6 @@ def erase_account(user: User) -> None:
         # The invitation the client accepted holds their e-mail address and name; the foreign key only
         # sets itself to NULL, so remove it explicitly rather than keep personal data of a gone account.
         Invitation.objects.filter(used_by=user).delete()
+        # Every session of the account (other browsers, the session cache), not only the one deleting it.
+        end_sessions(user.pk)
         user.delete()
