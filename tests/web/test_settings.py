@@ -37,3 +37,43 @@ def test_it_uses_wal_mode_on_sqlite() -> None:
     options = settings.DATABASES["default"].get("OPTIONS", {})
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         assert "journal_mode=WAL" in options["init_command"]
+
+
+@pytest.mark.django_db
+def test_it_overwrites_deleted_rows_on_sqlite() -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("secure_delete is a SQLite setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        assert cursor.fetchone()[0] == 1
+
+
+def test_it_names_the_variable_of_a_bad_trusted_proxy(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path), "PSOASCARE_TRUSTED_PROXIES": "10.0.0.1,proxy.local"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import psoascare.web.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "PSOASCARE_TRUSTED_PROXIES: 'proxy.local' is not an IP address" in done.stderr
+
+
+def test_it_finds_the_client_behind_trusted_proxies() -> None:
+    import ipaddress
+
+    from psoascare.web.proxy import client_address
+
+    proxies = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
+    assert client_address("10.0.0.2", "203.0.113.9", proxies) == "203.0.113.9"
+    # A browser's own X-Forwarded-For comes first; the proxy appends what it saw, which is what counts.
+    assert client_address("10.0.0.2", "1.2.3.4, 203.0.113.9, 10.0.0.3", proxies) == "203.0.113.9"
+    assert client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"
+    assert client_address("10.0.0.2", "", proxies) == "10.0.0.2"
+    assert client_address("10.0.0.2", "not-an-address", proxies) == "10.0.0.2"
+    assert client_address("::1", "[2001:db8::5]:4711", proxies) == "2001:db8::5"
+    assert client_address("10.0.0.2", "203.0.113.9", []) == "10.0.0.2"
