@@ -150,7 +150,14 @@ def _caches() -> dict[str, dict[str, object]]:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigurationError(f"REDIS_URL={url!r}: expected redis://host:port/db, rediss://… or unix://…")
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # Several sites (or test runs) can share one Redis database with different prefixes.
+            "KEY_PREFIX": env_str("PSOASCARE_CACHE_PREFIX", "psoascare"),
+        }
+    }
 
 
 # With REDIS_URL, every process shares one cache: log-in throttles, rate limits, cached feeds and sessions.
