@@ -77,3 +77,25 @@ def test_it_finds_the_client_behind_trusted_proxies() -> None:
     assert client_address("10.0.0.2", "not-an-address", proxies) == "10.0.0.2"
     assert client_address("::1", "[2001:db8::5]:4711", proxies) == "2001:db8::5"
     assert client_address("10.0.0.2", "203.0.113.9", []) == "10.0.0.2"
+
+
+def test_it_points_links_at_the_address_serve_listens_on(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from psoascare.cli.serve import listen_url
+
+    assert listen_url("127.0.0.1", 18555) == "http://127.0.0.1:18555"
+    assert listen_url("::1", 18555) == "http://[::1]:18555"
+    script = "from django.conf import settings as s; print(s.SITE_URL, s.SITE_URL_CONFIGURED)"
+    base = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "psoascare.web.settings"}
+    base.pop("PSOASCARE_SITE_URL", None)
+
+    def site_url(**env: str) -> str:
+        command = [sys.executable, "-c", "import django; django.setup(); " + script]
+        return subprocess.run(command, env={**base, **env}, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert site_url(PSOASCARE_LISTEN_URL="http://127.0.0.1:18555") == "http://127.0.0.1:18555 False"
+    configured = site_url(PSOASCARE_LISTEN_URL="http://127.0.0.1:18555", PSOASCARE_SITE_URL="https://care.example/")
+    assert configured == "https://care.example True"
