@@ -11,7 +11,8 @@ from psoascare.web.privacy.models import AccessLogEntry
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The peer address as the server saw it. X-Forwarded-For is ignored: any browser can write it."""
+    """The client address: the peer, or behind a proxy in PSOASCARE_TRUSTED_PROXIES the address it forwarded
+    (psoascare.web.proxy). Any other X-Forwarded-For is ignored: any browser can write it."""
     address = request.META.get("REMOTE_ADDR", "")
     try:
         validate_ipv46_address(address)
