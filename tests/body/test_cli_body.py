@@ -62,3 +62,15 @@ def test_it_fails_with_one_clear_line_and_exit_code_2(arguments: list[str], mess
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0]
+
+
+def test_it_warns_about_gait2392s_negative_moment_arm_in_deep_flexion() -> None:
+    deep = runner.invoke(app, ["body", "--hip-flexion", "100", "--model", "gait2392"], env={"COLUMNS": "200"})
+    assert deep.exit_code == 0, deep.output
+    assert "artefact of the model's path in deep hip flexion" in deep.stdout
+    assert deep.stdout.count("flexion moment arm is negative") == 2  # right and left
+    data = json.loads(runner.invoke(app, ["body", "--hip-flexion", "100", "--model", "gait2392", "--json"]).stdout)
+    assert data["psoas_r"]["moment_arm_mm"] < 0 and any("artefact" in note for note in data["caveats"])
+    # Where the moment arm is a flexion one, only the note on what the models' psoas covers is printed.
+    upright = runner.invoke(app, ["body", "sitting-90-90", "--model", "rajagopal2016"], env={"COLUMNS": "200"})
+    assert "artefact" not in upright.stdout and "runs from the rim of the pelvis" in upright.stdout

@@ -57,8 +57,12 @@ def test_it_keeps_standing_at_zero_and_sitting_flexed() -> None:
 
 def test_it_puts_the_thomas_hanging_thigh_below_horizontal_with_the_other_knee_hugged() -> None:
     hang = get_posture("bed-edge-hang")
-    assert -15.0 <= hang.hip_flexion_r <= -10.0
+    # The thigh's angle to the bed is the hip angle plus the pelvis's backward tilt (Vigotsky et al. 2016).
+    assert hang.hip_flexion_r + hang.pelvic_tilt == pytest.approx(-11.9)  # Harvey 1998's mean
     assert hang.hip_flexion_l >= 90.0
+    # The hugged knee tilts the pelvis back the same way in both postures that hug it.
+    hug = get_posture("knee-to-chest")
+    assert (hang.pelvic_tilt, hang.lumbar_flexion) == (hug.pelvic_tilt, hug.lumbar_flexion) != (0, 0)
     assert "Harvey" in hang.source and "Vigotsky" in hang.source
     assert hang.orientation == "supine"
 

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from psoascare.cli.desk import register, run_desk, run_stats
 from psoascare.cli.journal import JournalError
+from psoascare.desk.moves import SAFETY_NAME, MoveSuggester
 from psoascare.desk.records import DeskEvent, DeskEventKind
 from psoascare.desk.service import DeskConfig
 from psoascare.desk.spool import SPOOL_NAME, Spool
@@ -28,14 +29,20 @@ NOW = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 
 
 class FakeJournal:
-    def __init__(self, events: list[DeskEvent] | None = None, recording: bool = True) -> None:
+    def __init__(
+        self, events: list[DeskEvent] | None = None, recording: bool = True, gate: dict[str, object] | None = None
+    ) -> None:
         self.events = list(events or [])
+        self.gate = gate
         self.recording = recording
         self.description = "recorded for ann in a test" if recording else "not recorded: no client account"
         self.opened_with: dict[str, object] = {}
 
     def record_stretch_session(self, record: object) -> None:
         raise AssertionError("not used by the desk timer")
+
+    def safety(self) -> dict[str, object] | None:
+        return self.gate
 
     def record_desk_event(self, event: DeskEvent) -> None:
         self.events.append(event)
@@ -113,6 +120,24 @@ def test_it_hands_the_timer_its_settings_and_delivers_leftovers_first(tmp_path: 
     (config,) = handed
     assert config.every_minutes == 45 and config.recording and config.data_dir == str(tmp_path)
     assert config.deliver_command[-3:] == ["-m", "psoascare.cli.desk", "deliver"]
+
+
+def test_it_writes_the_clients_safety_gate_where_the_timer_reads_it(tmp_path: Path) -> None:
+    gate = {"allows_exercise": False, "paused": True, "title": "See a doctor soon", "action": "x", "message": "y"}
+    handed: list[DeskConfig] = []
+    code = run_desk(
+        data_dir=tmp_path, console=quiet(), journal_opener=opener(FakeJournal(gate=gate)),
+        exec_service=lambda config: handed.append(config) or 0,
+    )  # fmt: skip
+    assert code == 0 and handed
+    assert json.loads((tmp_path / SAFETY_NAME).read_text()) == gate
+    assert MoveSuggester(safety_file=tmp_path / SAFETY_NAME).next_move().name == "See a doctor soon"
+    # No client (a personal timer): no gate file, the usual moves.
+    run_desk(
+        data_dir=tmp_path, console=quiet(), journal_opener=opener(FakeJournal(recording=False)),
+        exec_service=lambda config: 0,
+    )  # fmt: skip
+    assert not (tmp_path / SAFETY_NAME).exists()
 
 
 def test_it_reports_a_journal_it_cannot_open(tmp_path: Path) -> None:

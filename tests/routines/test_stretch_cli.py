@@ -28,12 +28,19 @@ from psoascare.routines import FakeClock, SessionRecord
 PSOASCARE = Path(sys.executable).with_name("psoascare")
 
 
+OPEN_GATE = {"allows_exercise": True, "paused": False, "screening_due": None}
+
+
 class FakeJournal:
     recording = True
     description = "recorded for alice in the test"
 
-    def __init__(self) -> None:
+    def __init__(self, gate: dict[str, Any] | None = None) -> None:
         self.records: list[SessionRecord] = []
+        self.gate = gate or OPEN_GATE
+
+    def safety(self) -> dict[str, Any] | None:
+        return self.gate
 
     def record_stretch_session(self, record: SessionRecord) -> None:
         self.records.append(record)
@@ -103,14 +110,58 @@ def test_it_still_runs_when_there_is_no_client() -> None:
     assert "Finished" in output and "This session was not recorded." in output
 
 
-def test_it_still_runs_when_the_journal_cannot_be_opened() -> None:
+def test_it_does_not_start_when_it_cannot_tell_whose_safety_answers_apply() -> None:
     def ambiguous(**_: Any) -> FakeJournal:
         raise JournalError("several clients in /tmp/x: say which with --client USERNAME")
 
     code, output, _ = run(journal_opener=ambiguous)
+    assert code == 2
+    assert "Not starting: several clients in /tmp/x: say which with --client USERNAME" in output
+    assert "Left leg" not in output
+
+
+def test_it_does_not_start_while_the_safety_gate_is_shut() -> None:
+    paused = {
+        "allows_exercise": False,
+        "paused": True,
+        "screening_due": None,
+        "title": "Emergency: get medical help now",
+        "action": "Go to A&E (the emergency department) or call 999 now.",
+        "message": "Your exercises are paused because of your answers to the safety questions.",
+    }
+    journal = FakeJournal(gate=paused)
+    code, output, _ = run(journal_opener=lambda **_: journal)
+    assert code == 3
+    assert "Go to A&E (the emergency department) or call 999 now." in output
+    assert "Left leg" not in output and not journal.records
+    due = {"allows_exercise": False, "paused": False, "screening_due": "first-login", "message": "Please answer"}
+    code, output, _ = run(journal_opener=lambda **_: FakeJournal(gate=due))
+    assert code == 3 and "Answer them on the Today page" in output
+
+
+def test_a_faster_preview_is_not_recorded() -> None:
+    console, out = quiet_console()
+    journal = FakeJournal()
+    clock, sleep = fake_time(scale=0.01)
+    code = run_stretch(
+        "bed-edge",
+        console=console,
+        clock=clock,
+        sleep=sleep,
+        voice=False,
+        journal_opener=lambda **_: journal,
+        seconds_scale=0.01,
+    )
     assert code == 0
-    assert "Not recording this session: several clients" in output
-    assert "This session was not recorded." in output
+    assert "a preview is not recorded and ticks nothing" in out.getvalue()
+    assert journal.records == []
+
+
+def test_stopping_before_the_first_hold_records_nothing() -> None:
+    code, output, journal = run(interrupt_after=5)  # still getting into position (15 s)
+    assert code == 130
+    assert "Stopped before the first hold: nothing recorded." in output
+    assert journal.records == []
 
 
 def test_it_exits_1_when_the_journal_refuses_a_finished_session() -> None:
@@ -256,23 +307,64 @@ print(json.dumps([[s.client.username, s.routine_slug, s.completed, s.source, len
 """
 
 
+DJANGO_SCREEN = """
+import sys
+from psoascare.web.bootstrap import setup_django
+setup_django(sys.argv[1])
+from django.contrib.auth.models import User
+from psoascare.web.journal.safety import screen
+screen(User.objects.get(username="erin"), "first-login", {sys.argv[2]: sys.argv[3] == "yes"})
+"""
+# The real command's code path (local journal, safety gate, record) in zero time: a fake clock, as tests do.
+PLAY_WITH_FAKE_CLOCK = """
+import sys
+from pathlib import Path
+from psoascare.cli.stretch import run_stretch
+from psoascare.routines import FakeClock
+clock = FakeClock()
+sys.exit(run_stretch("bed-edge", client="erin", data_dir=Path(sys.argv[1]), voice=False, clock=clock,
+                     sleep=lambda seconds: clock.advance(seconds)))
+"""
+
+
+def _stored(tmp_path: Path, env: dict[str, str]) -> Any:
+    query = [sys.executable, "-c", DJANGO_QUERY, str(tmp_path)]
+    return json.loads(subprocess.run(query, env=env, check=True, capture_output=True, text=True).stdout)
+
+
 @pytest.mark.skipif(not PSOASCARE.exists(), reason="the psoascare script is not installed in this venv")
-def test_the_command_completes_in_a_terminal_and_records_it(tmp_path: Path) -> None:
+def test_the_command_goes_through_the_safety_gate_and_records_only_real_sessions(tmp_path: Path) -> None:
     env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", DJANGO_SETUP, str(tmp_path)], env=env, check=True, timeout=120)
-    args = ["stretch", "bed-edge", "--seconds-scale", "0.01", "--no-voice", "--client", "erin"]
-    with spawn_in_pty([*args, "--data-dir", str(tmp_path)], tmp_path) as (process, master):
+    args = ["stretch", "bed-edge", "--seconds-scale", "0.01", "--no-voice", "--client", "erin", "--data-dir"]
+    # Erin has not answered the first-log-in questions yet: the command does not start.
+    with spawn_in_pty([*args, str(tmp_path)], tmp_path) as (process, master):
+        output = read_until(master, process, lambda _: False, limit=60)
+        assert process.wait(timeout=30) == 3, output
+    assert "Please answer the safety questions before you exercise." in output and "Left leg" not in output
+    # All "no": the routine plays, but at 100x it is a preview, and a preview is not recorded.
+    subprocess.run([sys.executable, "-c", DJANGO_SCREEN, str(tmp_path), "bladder", "no"], env=env, check=True)
+    with spawn_in_pty([*args, str(tmp_path)], tmp_path) as (process, master):
         output = read_until(master, process, lambda _: False, limit=60)
         code = process.wait(timeout=30)
     assert code == 0, output
     for text in ("Left leg: let it hang… 30 seconds", "Switch sides", "Right leg", "Rest, 15 seconds", "Finished"):
         assert text in output
     assert "\a" in output  # the terminal bell at each change
-    assert "Saved to the journal (recorded for erin" in output
-    stored = subprocess.run(
-        [sys.executable, "-c", DJANGO_QUERY, str(tmp_path)], env=env, check=True, capture_output=True, text=True
+    assert "a preview is not recorded" in output and _stored(tmp_path, env) == []
+    # At real speed (a fake clock, so no waiting) it is recorded in the local journal.
+    played = subprocess.run(
+        [sys.executable, "-c", PLAY_WITH_FAKE_CLOCK, str(tmp_path)], env=env, capture_output=True, text=True
     )
-    assert json.loads(stored.stdout) == [["erin", "bed-edge", True, "cli", 4]]
+    assert played.returncode == 0, played.stdout + played.stderr
+    assert "Saved to the journal (recorded for erin" in played.stdout
+    assert _stored(tmp_path, env) == [["erin", "bed-edge", True, "cli", 4]]
+    # A red flag answered later shuts the gate for the command too, with the emergency wording.
+    subprocess.run([sys.executable, "-c", DJANGO_SCREEN, str(tmp_path), "both-legs", "yes"], env=env, check=True)
+    with spawn_in_pty([*args, str(tmp_path)], tmp_path) as (process, master):
+        output = read_until(master, process, lambda _: False, limit=60)
+        assert process.wait(timeout=30) == 3, output
+    assert "call 999 now" in output
 
 
 class ScriptedKeys:

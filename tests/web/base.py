@@ -12,6 +12,8 @@ from psoascare.web.programs.models import Assignment
 
 PASSWORD = "correct horse battery staple"
 RED_FLAG_SLUGS = [sign.slug for sign in red_flags().all_signs]
+# The PSFS form re-asks the cauda equina questions; "no" to each of them.
+RECHECK_NO = {f"flag-{sign.slug}": "no" for sign in red_flags().recheck_signs}
 
 
 class BaseTestCase(TestCase):

@@ -158,6 +158,7 @@ MATRIX: dict[str, Route] = {
     "api:list_desk_events": Route(fixed("/api/journal/desk-events"), CLIENTS, api=True),
     "api:record_desk_event": Route(fixed("/api/journal/desk-events"), CLIENTS, "post", api=True, body=DESK_EVENT),
     "api:programme": Route(fixed("/api/programme"), CLIENT_A, api=True),  # B has no programme: 404 is theirs
+    "api:safety": Route(fixed("/api/safety"), CLIENTS, api=True),
     "api:list_tokens": Route(fixed("/api/tokens"), LOGGED_IN, api=True),
     "api:create_token": Route(fixed("/api/tokens"), LOGGED_IN, "post", api=True, body={"name": "laptop"}),
     "api:revoke_token": Route(lambda c: f"/api/tokens/{c.api_token.pk}", CLIENT_A, "delete", api=True),

@@ -74,6 +74,8 @@ def body(
             f"{values['moment_arm_mm']:.1f}",
         )
     console.print(table)
+    for note in report.caveats:
+        console.print(f"[yellow]Note:[/yellow] {note}" if "artefact" in note else f"[dim]{note}[/dim]")
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,7 @@ from rich.table import Table
 from psoascare.cli.journal import Journal, JournalError, open_journal
 from psoascare.desk.activity.factory import BACKENDS
 from psoascare.desk.autostart.factory import autostart_for
+from psoascare.desk.moves import SAFETY_NAME, write_safety
 from psoascare.desk.policy import MAX_EVERY_MINUTES, MIN_EVERY_MINUTES, InvalidSettings, PolicySettings, WorkingHours
 from psoascare.desk.records import DeskEvent
 from psoascare.desk.service import CONFIG_VARIABLE, DEFAULT_DAYS, DEFAULT_EVERY, DEFAULT_HOURS, DeskConfig
@@ -91,6 +92,17 @@ class ProgrammeTimes:
     every: int | None = None
     work_days: str | None = None
     work_hours: str | None = None
+
+
+def refresh_safety(journal: Journal, directory: Path, warn: Callable[[str], None]) -> None:
+    """Writes the client's safety gate where the timer reads it before each nudge (the last known one stays
+    when the server cannot be reached)."""
+    try:
+        gate = journal.safety()
+    except JournalError as exc:
+        warn(f"the desk timer keeps the last known safety answers: {exc}")
+        return
+    write_safety(directory / SAFETY_NAME, gate)
 
 
 def programme_times(journal: Journal) -> ProgrammeTimes:
@@ -189,6 +201,7 @@ def run_desk(
             console.print(f"From your programme: {', '.join(chosen)}.")
     every = DEFAULT_EVERY if every is None else every
     work_days, work_hours = work_days or DEFAULT_DAYS, work_hours or DEFAULT_HOURS
+    refresh_safety(journal, directory, lambda text: console.print(f"[yellow]{text}[/yellow]"))
     if journal.recording:
         # Events left over from a run that ended abruptly go in before new ones.
         deliver_spool(journal, Spool(directory / SPOOL_NAME), lambda text: console.print(f"[yellow]{text}[/yellow]"))
@@ -340,6 +353,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(desk_app, name="desk")
 
 
+def _warn_on_stderr(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
 def _deliver_main() -> int:
     """The helper the timer starts: spool -> journal, then exit (it may import Django; it does not linger)."""
     config = DeskConfig.from_json(os.environ.get(CONFIG_VARIABLE, "{}"))
@@ -356,7 +373,8 @@ def _deliver_main() -> int:
         return 1
     if not journal.recording:
         return 1
-    deliver_spool(journal, Spool(directory / SPOOL_NAME), lambda text: print(text, file=sys.stderr))
+    deliver_spool(journal, Spool(directory / SPOOL_NAME), _warn_on_stderr)
+    refresh_safety(journal, directory, _warn_on_stderr)
     return 0
 
 

@@ -26,6 +26,10 @@ class Journal(Protocol):
     recording: bool
     description: str
 
+    def safety(self) -> dict[str, Any] | None:
+        """The client's safety gate as /api/safety gives it, or None when there is no client."""
+        ...
+
     def record_stretch_session(self, record: SessionRecord) -> None: ...
 
     def record_desk_event(self, event: DeskEvent) -> None: ...
@@ -40,6 +44,9 @@ class NotRecording:
 
     def __init__(self, reason: str) -> None:
         self.description = f"not recorded: {reason}"
+
+    def safety(self) -> dict[str, Any] | None:
+        return None
 
     def record_stretch_session(self, record: SessionRecord) -> None:
         return None
@@ -64,6 +71,11 @@ class LocalJournal:
         from django.contrib.auth.models import User
 
         return User.objects.get(pk=self.client_id)
+
+    def safety(self) -> dict[str, Any] | None:
+        from psoascare.web.journal.safety import clinic_red_flags, safety_state
+
+        return safety_state(self._client()).as_dict(clinic_red_flags())
 
     def record_stretch_session(self, record: SessionRecord) -> None:
         from psoascare.web.journal.models import StretchSession
@@ -139,6 +151,14 @@ class RemoteJournal:
         temporary = self.outbox.with_suffix(".tmp")
         temporary.write_text("".join(json.dumps(item) + "\n" for item in items))
         os.replace(temporary, self.outbox)
+
+    def safety(self) -> dict[str, Any] | None:
+        """Asked of the server each time: the gate is the server's, and an unanswered question is no answer."""
+        try:
+            answer: dict[str, Any] = self._request("GET", "/safety")
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            raise JournalError(f"could not check your safety answers with {self.server} ({exc})") from None
+        return answer
 
     @property
     def waiting(self) -> int:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TextIO
@@ -23,8 +24,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from psoascare.cli.journal import JournalError, open_journal
+from psoascare.knowledge.content import red_flags
 from psoascare.routines import (
-    RED_FLAG_NOTE,
     Clock,
     Cue,
     RoutineError,
@@ -42,6 +43,7 @@ from psoascare.routines.plan import Phase
 EXIT_OK = 0
 EXIT_RECORDING_FAILED = 1
 EXIT_USAGE = 2
+EXIT_SAFETY = 3  # the safety gate is shut: answer the questions, or the therapist must review the answers
 EXIT_INTERRUPTED = 130  # what shells report for a program ended by Ctrl-C (128 + SIGINT)
 TICK_SECONDS = 0.1  # real seconds between screen updates
 
@@ -51,6 +53,8 @@ class Journal(Protocol):
 
     recording: bool
     description: str
+
+    def safety(self) -> dict[str, Any] | None: ...
 
     def record_stretch_session(self, record: SessionRecord) -> None: ...
 
@@ -299,22 +303,33 @@ def run_stretch(
     if journal_opener is not None:
         try:
             journal = journal_opener(data_dir=data_dir, client=client, server=server, token=token)
+            gate = journal.safety()
         except JournalError as exc:
-            console.print(f"[yellow]Not recording this session: {exc}[/yellow]")
-        else:
-            if not journal.recording:
-                console.print(f"[yellow]Journal: {journal.description}.[/yellow]")
-                journal = None
+            console.print(f"[red]Not starting:[/red] {exc}")
+            return EXIT_SAFETY if server else EXIT_USAGE
+        if gate is not None and not gate["allows_exercise"]:
+            _say_gate_shut(console, gate)
+            return EXIT_SAFETY
+        if not journal.recording:
+            console.print(f"[yellow]Journal: {journal.description}.[/yellow]")
+            journal = None
 
     console.print(f"[bold]{plan.title}[/bold]  ({plan.total_seconds / 60:.1f} min)")
-    console.print(f"[dim]{RED_FLAG_NOTE}[/dim]")
+    console.print(f"[dim]{red_flags(emergency_number()).wording.exercise_note}[/dim]")
     if seconds_scale != 1.0:
-        console.print(f"[dim]Time runs ×{1 / seconds_scale:g} (--seconds-scale {seconds_scale:g}).[/dim]")
+        console.print(
+            f"[yellow]Preview: time runs ×{1 / seconds_scale:g} (--seconds-scale {seconds_scale:g}); "
+            "a preview is not recorded and ticks nothing.[/yellow]"
+        )
+        journal = None
     if keys is not None:
         console.print("[dim]Keys: space pauses and resumes, s skips a step, q stops.[/dim]")
     console.print("[dim]Ctrl-C stops; what you did so far is kept.[/dim]")
 
-    session = Session(plan, clock or ScaledClock(seconds_scale))
+    clock = clock or ScaledClock(seconds_scale)
+    # The record's start and end follow the session's own clock, so its times and its holds agree.
+    wall_start, clock_start = datetime.now(UTC), clock.now()
+    session = Session(plan, clock, utc_now=lambda: wall_start + timedelta(seconds=clock.now() - clock_start))
     speaker = speaker or Speaker(console, enabled=voice)
     try:
         record = play(session, console, sleep=sleep, seconds_scale=seconds_scale, speaker=speaker, keys=keys)
@@ -323,6 +338,9 @@ def run_stretch(
     console.print(_summary(record))
 
     code = EXIT_OK if record.completed else EXIT_INTERRUPTED
+    if record.done_seconds == 0:
+        console.print("[yellow]Stopped before the first hold: nothing recorded.[/yellow]")
+        return code
     if journal is None:
         console.print("[yellow]This session was not recorded.[/yellow]")
         return code
@@ -336,6 +354,22 @@ def run_stretch(
     if waiting:
         console.print(f"[yellow]{waiting} record(s) wait to be sent to the server next time.[/yellow]")
     return code
+
+
+def emergency_number() -> str:
+    """The clinic's emergency number, from the same variable and check the web app uses."""
+    from psoascare.web.env import env_emergency_number
+
+    return env_emergency_number("PSOASCARE_EMERGENCY_NUMBER")
+
+
+def _say_gate_shut(console: Console, gate: dict[str, Any]) -> None:
+    if gate["paused"]:
+        console.print(f"[bold red]{gate['title']}[/bold red]")
+        console.print(f"[bold]{gate['action']}[/bold]")
+    console.print(gate["message"])
+    if gate["screening_due"]:
+        console.print("Answer them on the Today page of PsoasCare, then start the routine again.")
 
 
 def list_routines(console: Console) -> None:

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from psoascare.desk.activity.base import ActivitySource, SourceUnavailable
 from psoascare.desk.activity.fallback import PlainTimerSource
 from psoascare.desk.clock import Clock, SystemClock
+from psoascare.desk.moves import SAFETY_NAME, MoveSuggester
 from psoascare.desk.notify.base import Notifier
 from psoascare.desk.policy import (
     SNOOZE_CHOICES_MINUTES,
@@ -359,7 +360,7 @@ def main(clock: Clock | None = None) -> int:
     notifier_choice = choose_notifier(
         native=config.native_notifications, terminal=out if out is not None and out.isatty() else None
     )
-    policy = DeskPolicy(clock or SystemClock(), config.settings())
+    policy = DeskPolicy(clock or SystemClock(), config.settings(), MoveSuggester(safety_file=data_dir / SAFETY_NAME))
     spool = Spool(data_dir / SPOOL_NAME)
     checkpoint = data_dir / OPEN_BOUT_NAME
     leftover = recover_open_bout(checkpoint)

@@ -52,11 +52,24 @@ class Lesson:
         )
 
 
+DEFAULT_EMERGENCY_NUMBER = "999"
+
+
+def check_emergency_number(number: str) -> str:
+    """The emergency telephone number the clinic's country uses: 2 to 6 digits (999, 112, 911, 000)."""
+    if not (number.isascii() and number.isdigit() and 2 <= len(number) <= 6):
+        raise ContentError(f"the emergency number must be 2 to 6 digits, like 999, 112 or 911, not {number!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class RedFlag:
     slug: str
     question: str
     level: str  # "emergency" or "urgent"
+    topic: str  # "cauda equina", "infection", ... for the therapist's summary
+    source: str  # the full citation
+    recheck: bool  # asked again with every fortnightly PSFS (the cauda equina questions)
 
 
 @dataclass(frozen=True)
@@ -64,19 +77,53 @@ class RedFlagGroup:
     level: str
     title: str
     advice: str
+    action: str  # what to do now, said the same everywhere
     signs: tuple[RedFlag, ...]
 
 
 @dataclass(frozen=True)
+class SafetyWording:
+    """Every sentence about warning signs the app says outside the questions themselves."""
+
+    exercise_note: str  # before every guided session, on exercise cards, in the handout
+    paused: str
+    paused_no_therapist: str
+    therapist_told: str
+    screening_due: str
+    reassurance: str
+
+
+@dataclass(frozen=True)
 class RedFlags:
-    source: str
+    sources: tuple[str, ...]
     emergency: RedFlagGroup
     urgent: RedFlagGroup
+    wording: SafetyWording
     note: str
+    emergency_number: str
+
+    @property
+    def source(self) -> str:
+        return "; ".join(self.sources)
 
     @property
     def all_signs(self) -> tuple[RedFlag, ...]:
         return self.emergency.signs + self.urgent.signs
+
+    @property
+    def recheck_signs(self) -> tuple[RedFlag, ...]:
+        return tuple(sign for sign in self.all_signs if sign.recheck)
+
+    def sign(self, slug: str) -> RedFlag:
+        for sign in self.all_signs:
+            if sign.slug == slug:
+                return sign
+        raise ContentError(f"unknown red-flag sign {slug!r}")
+
+    def group(self, level: str) -> RedFlagGroup:
+        if level not in ("emergency", "urgent"):
+            raise ContentError(f"no red-flag group {level!r}")
+        return self.emergency if level == "emergency" else self.urgent
 
     def most_serious(self, answered_yes: set[str]) -> RedFlagGroup | None:
         """The group to act on for the signs answered "yes": emergency beats urgent; None when all are "no"."""
@@ -131,26 +178,59 @@ def lesson() -> Lesson:
     )
 
 
-def _group(data: dict[str, Any], level: str) -> RedFlagGroup:
+def _group(data: dict[str, Any], level: str, action: str, sources: Mapping[str, str]) -> RedFlagGroup:
     block = _field(data, level, "red_flags.toml")
     where = f"red_flags.toml [{level}]"
-    signs = tuple(
-        RedFlag(
-            slug=_field(s, "slug", f"{where} sign {i}"),
-            question=_field(s, "question", f"{where} sign {i}"),
-            level=level,
+    signs = []
+    for i, s in enumerate(_field(block, "signs", where)):
+        key = _field(s, "source", f"{where} sign {i}")
+        if key not in sources:
+            raise ContentError(f"{where} sign {i}: source {key!r} is not one of the [[sources]] keys")
+        signs.append(
+            RedFlag(
+                slug=_field(s, "slug", f"{where} sign {i}"),
+                question=_field(s, "question", f"{where} sign {i}"),
+                level=level,
+                topic=_field(s, "topic", f"{where} sign {i}"),
+                source=sources[key],
+                recheck=bool(s.get("recheck", False)),
+            )
         )
-        for i, s in enumerate(_field(block, "signs", where))
-    )
-    return RedFlagGroup(level, _field(block, "title", where), _field(block, "advice", where), signs)
+    return RedFlagGroup(level, _field(block, "title", where), _field(block, "advice", where), action, tuple(signs))
 
 
 @cache
-def red_flags() -> RedFlags:
+def red_flags(emergency_number: str = DEFAULT_EMERGENCY_NUMBER) -> RedFlags:
+    """The warning signs and every sentence about them, with the clinic's emergency number filled in."""
     data = _load("red_flags.toml")
+    number = check_emergency_number(emergency_number)
+    sources = {
+        _field(s, "key", f"red_flags.toml source {i}"): _field(s, "citation", f"red_flags.toml source {i}")
+        for i, s in enumerate(_field(data, "sources", "red_flags.toml"))
+    }
+    raw = _field(data, "wording", "red_flags.toml")
+    emergency_action = _field(raw, "emergency_action", "red_flags.toml [wording]").format(emergency_number=number)
+    fill = {"emergency_number": number, "emergency_action": emergency_action}
+
+    def said(key: str) -> str:
+        try:
+            return str(_field(raw, key, "red_flags.toml [wording]")).format_map(fill)
+        except KeyError as exc:
+            raise ContentError(f"red_flags.toml [wording] {key}: unknown placeholder {exc.args[0]!r}") from None
+
+    wording = SafetyWording(
+        exercise_note=said("exercise_note"),
+        paused=said("paused"),
+        paused_no_therapist=said("paused_no_therapist"),
+        therapist_told=said("therapist_told"),
+        screening_due=said("screening_due"),
+        reassurance=said("reassurance"),
+    )
     return RedFlags(
-        source=_field(data, "source", "red_flags.toml"),
-        emergency=_group(data, "emergency"),
-        urgent=_group(data, "urgent"),
+        sources=tuple(sources.values()),
+        emergency=_group(data, "emergency", emergency_action, sources),
+        urgent=_group(data, "urgent", said("urgent_action"), sources),
+        wording=wording,
         note=_field(_field(data, "note", "red_flags.toml"), "text", "red_flags.toml [note]"),
+        emergency_number=number,
     )

@@ -24,7 +24,6 @@ from psoascare.routines.engine import (
     State,
 )
 from psoascare.routines.library import (
-    RED_FLAG_NOTE,
     Exercise,
     ExerciseLibrary,
     LibraryError,
@@ -47,7 +46,6 @@ from psoascare.routines.templates import (
 )
 
 __all__ = [
-    "RED_FLAG_NOTE",
     "Clock",
     "Cue",
     "Dose",

@@ -20,15 +20,6 @@ from psoascare.routines.records import SIDES, SLUG_PATTERN
 
 CATEGORIES: Final = ("stretch", "strengthen", "move", "clinic")
 
-# Shown before every guided session; from /work/shared/domain/safety-and-outcomes.md (NHS Gloucestershire
-# pathway after NICE NG59, RCGP guideline). The app screens nothing itself: it points to a clinician.
-RED_FLAG_NOTE: Final = (
-    "Stop and get medical help the same day if you notice new trouble passing urine, loss of bladder or "
-    "bowel control, numbness around the saddle area, or new or worsening weakness in your legs. See a "
-    "clinician soon for back pain with fever, unexplained weight loss, night pain that does not ease, a "
-    "history of cancer, or pain after a fall. Stretch to gentle tightness, never into pain."
-)
-
 
 class LibraryError(ValueError):
     """A data file that does not describe valid exercises or routines; the message names file and field."""
@@ -55,6 +46,11 @@ class Exercise:
     steps: tuple[str, ...]
     cautions: tuple[str, ...]
     source: str
+    # Safety before the first hold (shown on the card and by every player before Start):
+    precautions: tuple[str, ...] = ()  # check these first; if one applies, ask the therapist before doing it
+    getting_in: tuple[str, ...] = ()  # how to get into the position safely
+    getting_out: tuple[str, ...] = ()  # how to come out of it safely
+    easier: tuple[str, ...] = ()  # regressions for people who cannot use the usual set-up
 
     @property
     def is_hold(self) -> bool:
@@ -123,6 +119,10 @@ _OPTIONAL: Final = (
     "prepare_seconds",
     "cue",
     "cautions",
+    "precautions",
+    "getting_in",
+    "getting_out",
+    "easier",
 )
 DEFAULT_PREPARE_SECONDS: Final = 10.0
 DEFAULT_SECONDS_PER_REP: Final = 3.0
@@ -168,6 +168,10 @@ def parse_exercise(raw: object, *, where: str) -> Exercise:
         steps=fields.texts("steps"),
         cautions=fields.texts("cautions", default=()),
         source=fields.text("source"),
+        precautions=fields.texts("precautions", default=()),
+        getting_in=fields.texts("getting_in", default=()),
+        getting_out=fields.texts("getting_out", default=()),
+        easier=fields.texts("easier", default=()),
     )
 
 

@@ -25,6 +25,9 @@ MAX_TEXT: Final = 200
 SLUG_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+CLOCK_TOLERANCE_SECONDS = 2.0  # a browser's timers and clock may disagree by a little
+
+
 class RecordError(ValueError):
     """A session record (or its dict form) that cannot be stored; the message names the field."""
 
@@ -122,6 +125,18 @@ class SessionRecord:
             raise RecordError(f"a session has at most {MAX_STEPS} steps, got {len(self.steps)}")
         if self.completed and not self.steps:
             raise RecordError("a completed session must have at least one step")
+
+    def check_recordable(self) -> None:
+        """Raises RecordError for what is not adherence: a session stopped before any work was done, or a
+        faster preview (its steps add up to more time than passed between start and end)."""
+        if self.done_seconds == 0:
+            raise RecordError("nothing was done before the session stopped, so there is nothing to record")
+        elapsed = (self.ended_at - self.started_at).total_seconds()
+        if self.done_seconds > elapsed + CLOCK_TOLERANCE_SECONDS:
+            raise RecordError(
+                f"the steps add up to {self.done_seconds:g} s but only {elapsed:g} s passed between started_at "
+                "and ended_at: a faster preview is not recorded"
+            )
 
     @property
     def done_seconds(self) -> float:

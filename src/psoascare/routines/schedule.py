@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 MOVE_EVERY_MINUTES_RANGE = (20, 120)
+# An item can be done (ticked, or credited by a guided session) from an hour before its time, never earlier:
+# a morning stretch done at 07:00 for 07:30 counts, the night one cannot be ticked at noon.
+OPENS_BEFORE = timedelta(hours=1)
 
 
 class ScheduleError(ValueError):
@@ -32,6 +35,15 @@ class DueItem:
     exercise: str
     side: str
     slot: str  # "Morning", "Afternoon", "Night" or "Move"
+
+    @property
+    def opens_at(self) -> time:
+        minutes = max(0, self.at.hour * 60 + self.at.minute - int(OPENS_BEFORE.total_seconds() // 60))
+        return time(minutes // 60, minutes % 60)
+
+    def is_open(self, now: time) -> bool:
+        """True once the item may be done: from OPENS_BEFORE before its time."""
+        return now >= self.opens_at
 
 
 @dataclass(frozen=True)

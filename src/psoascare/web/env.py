@@ -45,3 +45,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_emergency_number(name: str) -> str:
+    """The emergency telephone number of the clinic's country (999 by default; 112, 911, 000 elsewhere)."""
+    from psoascare.knowledge.content import DEFAULT_EMERGENCY_NUMBER, ContentError, check_emergency_number
+
+    try:
+        return check_emergency_number(env_str(name, DEFAULT_EMERGENCY_NUMBER))
+    except ContentError as exc:
+        raise ConfigurationError(f"{name}: {exc}") from None

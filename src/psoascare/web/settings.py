@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 
 from psoascare.paths import data_dir
-from psoascare.web.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from psoascare.web.env import ConfigurationError, env_bool, env_emergency_number, env_int, env_list, env_str
 
 WEB_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -177,6 +177,7 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 INVITATION_DAYS = env_int("PSOASCARE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+EMERGENCY_NUMBER = env_emergency_number("PSOASCARE_EMERGENCY_NUMBER")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("PSOASCARE_TIME_ZONE", "Europe/London")

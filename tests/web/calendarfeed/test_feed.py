@@ -4,8 +4,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.test import override_settings
+from django.utils import timezone
 
 from psoascare.web.calendarfeed.models import CalendarFeed
+from psoascare.web.journal.models import RedFlagScreening
 from psoascare.web.programs.models import Assignment, AssignmentChange
 from tests.web.base import BaseTestCase
 from tests.web.calendarfeed.ics import occurrences, property_values, rfc5545_problems, start_of
@@ -159,12 +161,18 @@ class FeedTestCase(BaseTestCase):
         uids_a = set(property_values(self.get_feed(self.feed_a.token), "UID"))
         self.assertFalse(uids_a & set(property_values(self.get_feed(feed_b.token), "UID")))
 
-    def test_it_gives_a_valid_calendar_with_no_events_while_paused(self) -> None:
-        Assignment.objects.filter(client=self.client_a).update(paused_reason="Back pain flare: see me first")
+    def test_it_says_paused_instead_of_scheduling_stretches(self) -> None:
+        RedFlagScreening.objects.create(
+            client=self.client_a, trigger="self", answers={"cancer": True}, outcome=RedFlagScreening.Outcome.URGENT
+        )
         data = self.get_feed(self.feed_a.token)
         self.assertEqual(rfc5545_problems(data), [])
-        self.assertEqual(occurrences(data, RANGE_START, RANGE_END), [])
-        self.assertNotIn("VEVENT", property_values(data, "BEGIN"))
+        today = timezone.localdate()
+        events = occurrences(data, datetime.combine(today, time(0), LONDON), datetime.combine(today, time(23), LONDON))
+        self.assertEqual([str(event["SUMMARY"]) for event in events], ["PsoasCare: exercises paused"])
+        self.assertIn("doctor (GP)", str(events[0]["DESCRIPTION"]))
+        later = datetime.combine(today + timedelta(days=2), time(0), LONDON)
+        self.assertEqual(occurrences(data, later, later + timedelta(days=30)), [])  # no stretch is scheduled
 
     def test_it_gives_a_valid_calendar_with_no_events_to_a_client_without_a_routine(self) -> None:
         data = self.get_feed(CalendarFeed.for_client(self.client_c).token)

@@ -44,14 +44,17 @@ class DashboardTestCase(BaseTestCase):
         Assignment.assign(self.client_b, self.therapist_x, "bed-edge")
         dora = self._client("dora")
         today = timezone.localdate()
-        PainRecord.record(self.client_b, today - timedelta(days=5), 2)
-        PainRecord.record(self.client_b, today, 6)
-        screen(dora, "self", {slug: slug == "fever" for slug in RED_FLAG_SLUGS})
+        # Bob's weekly mean rose from 2 to 5.5 (>= 2 points, Childs et al. 2005); Alice had one bad day only.
+        for offset, score in ((10, 2), (8, 2), (2, 5), (0, 6)):
+            PainRecord.record(self.client_b, today - timedelta(days=offset), score)
+        for offset, score in ((10, 3), (9, 3), (8, 3), (6, 3), (5, 3), (4, 3), (3, 3), (2, 3), (1, 3), (0, 7)):
+            PainRecord.record(self.client_a, today - timedelta(days=offset), score)
+        screen(dora, "self", {slug: slug == "unwell" for slug in RED_FLAG_SLUGS})
         self.client.force_login(self.therapist_x)
         response = self.client.get("/clinic/")
         names = [row.client.username for row in response.context["rows"]]
         self.assertEqual(names[:2], ["dora", "bob"])
-        self.assertContains(response, "See a doctor soon")
+        self.assertContains(response, "Urgent")
         self.assertContains(response, "Needs your attention")
 
     def _client(self, username: str):  # type: ignore[no-untyped-def]

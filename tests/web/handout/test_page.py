@@ -20,7 +20,7 @@ class HandoutPageTestCase(BaseTestCase):
         self.assertContains(response, "Bed-edge hang (Thomas position)")
         self.assertContains(response, "Dose: 2 × 30 s each side, 15 s rest")
         self.assertContains(response, "every day at 07:30 and 21:30")
-        self.assertContains(response, "Lie on your back on the bed")
+        self.assertContains(response, "Keep the other knee hugged to your chest")
 
     def test_it_shows_the_dose_the_therapist_set(self) -> None:
         Assignment.objects.filter(client=self.client_a).update(item_overrides={"bed-edge-hang": {"hold_seconds": 45}})

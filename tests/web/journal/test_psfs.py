@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from psoascare.web.journal.models import PsfsAssessment
-from tests.web.base import BaseTestCase
+from tests.web.base import RECHECK_NO, BaseTestCase
 
 
 class PsfsTestCase(BaseTestCase):
@@ -9,7 +9,7 @@ class PsfsTestCase(BaseTestCase):
         self.client.force_login(self.client_a)
         response = self.client.post(
             "/journal/psfs/",
-            {"activity_1": "Putting on socks", "rating_1": "3", "activity_2": "Sitting", "rating_2": "6"},
+            {"activity_1": "Putting on socks", "rating_1": "3", "activity_2": "Sitting", "rating_2": "6", **RECHECK_NO},
         )
         self.assertRedirects(response, "/journal/")
         assessment = PsfsAssessment.objects.get()
@@ -19,7 +19,7 @@ class PsfsTestCase(BaseTestCase):
     def test_it_is_due_at_the_start_and_not_again_for_two_weeks(self) -> None:
         self.client.force_login(self.client_a)
         self.assertTrue(self.client.get("/today/").context["psfs_due"])
-        self.client.post("/journal/psfs/", {"activity_1": "Stairs", "rating_1": "5"})
+        self.client.post("/journal/psfs/", {"activity_1": "Stairs", "rating_1": "5", **RECHECK_NO})
         self.assertFalse(self.client.get("/today/").context["psfs_due"])
 
     def test_it_rejects_bad_rows_with_clear_errors(self) -> None:
@@ -33,5 +33,6 @@ class PsfsTestCase(BaseTestCase):
         ]
         for data, message in cases:
             with self.subTest(data=data):
-                self.assertContains(self.client.post("/journal/psfs/", data), message, status_code=400)
+                response = self.client.post("/journal/psfs/", {**data, **RECHECK_NO})
+                self.assertContains(response, message, status_code=400)
         self.assertFalse(PsfsAssessment.objects.exists())

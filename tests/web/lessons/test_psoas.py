@@ -41,7 +41,8 @@ class LessonPageTestCase(BaseTestCase):
         response = self.client.get("/learn/psoas/")
         self.assertContains(response, "the bottom 5 vertebrae (T12–L4)")
         self.assertContains(response, "all five lumbar vertebrae (T12–L5)")
-        self.assertContains(response, "odds ratio 0.97")
+        self.assertContains(response, "no difference in the size or fat content of the psoas")
+        self.assertContains(response, "Spine J 2022;22:660")
         self.assertContains(response, "Hug the other knee to your chest")
 
     def test_it_shows_a_client_their_therapists_picks_with_the_note(self) -> None:
@@ -73,10 +74,10 @@ class LessonPageTestCase(BaseTestCase):
 
     def test_it_lists_the_red_flags_with_what_to_do(self) -> None:
         response = self.client.get("/learn/red-flags/")
-        self.assertContains(response, "saddle")
-        self.assertContains(response, "Get emergency care now")
-        self.assertContains(response, "see your doctor soon")
-        self.assertContains(response, "NICE NG59")
+        self.assertContains(response, "pins and needles between your inner thighs")
+        self.assertContains(response, "Go to A&amp;E (the emergency department) or call 999 now.")
+        self.assertContains(response, "See a doctor soon")
+        self.assertContains(response, "NICE guideline NG59")
 
 
 class LessonFiguresTestCase(BaseTestCase):
@@ -103,3 +104,26 @@ class LessonFiguresTestCase(BaseTestCase):
         self.assertEqual(self.client.get("/figures/standing-side.png").status_code, 404)
         self.assertEqual(self.client.get("/figures/..%2Fsecret_key").status_code, 404)
         self.assertEqual(self.client.get("/figures/manifest.json").status_code, 404)
+
+
+class ModelCaveatsTestCase(BaseTestCase):
+    def test_it_gives_sitting_as_a_range_from_slumped_to_upright_not_its_best_case(self) -> None:
+        from psoascare.body.model import BodyModel
+        from psoascare.body.postures import get_posture
+
+        changes = [
+            -BodyModel(model).report(get_posture(posture))["psoas_r"]["change_pct"]
+            for model in ("rajagopal2016", "gait2392")
+            for posture in ("slumped-sitting", "sitting-90-90")
+        ]
+        page = self.client.get("/learn/psoas/")
+        self.assertContains(page, f"about {min(changes):.0f}–{max(changes):.0f} % shorter")
+        self.assertContains(page, "from slumped to upright sitting")
+
+    def test_it_states_gait2392s_deep_flexion_artefact_beside_the_slider(self) -> None:
+        page = self.client.get("/learn/psoas/")
+        onset = page.context["gait2392_negative_arm_from"]
+        self.assertIsNotNone(onset)
+        self.assertTrue(80 <= onset <= 110, onset)
+        self.assertContains(page, f"negative hip-flexion moment arm from about {onset:.0f}°")
+        self.assertContains(page, "runs from the rim of the pelvis to the thigh bone")

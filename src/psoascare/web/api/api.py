@@ -2,9 +2,9 @@
 
 Spec at /api/openapi.json, docs at /api/docs. Clients authenticate with a personal token
 (`Authorization: Bearer pc_…`) or, in the browser, with their session (CSRF checked). Every answer a route can
-give is in the spec: 400 (a value the rules refuse), 401 (no or a bad token), 404 (not a client account, or no
-such row), 422 (a request the schema refuses). Every answer carries Cache-Control: no-store
-(psoascare.web.security.PrivateJsonMiddleware).
+give is in the spec: 400 (a value the rules refuse), 401 (no or a bad token), 403 (the safety gate, when a
+session is recorded), 404 (not a client account, or no such row), 422 (a request the schema refuses). Every
+answer carries Cache-Control: no-store (psoascare.web.security.PrivateJsonMiddleware).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from psoascare.web.accounts.models import Role, role_of
 from psoascare.web.api import schemas
 from psoascare.web.api.models import ApiToken
 from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession
+from psoascare.web.journal.safety import clinic_red_flags, safety_state
 
 
 class TokenAuth(HttpBearer):
@@ -47,8 +48,8 @@ ERRORS: dict[int, Any] = {
 
 
 def answers(**by_status: Any) -> dict[int, Any]:
-    """The route's success answers (e.g. answers(ok=Schema) for 200, created=… for 201) plus ERRORS."""
-    codes = {"ok": 200, "created": 201, "no_content": 204}
+    """The route's own answers (ok=Schema for 200, created=… for 201, forbidden=… for 403) plus ERRORS."""
+    codes = {"ok": 200, "created": 201, "no_content": 204, "forbidden": 403}
     return {**{codes[name]: schema for name, schema in by_status.items()}, **ERRORS}
 
 
@@ -97,14 +98,19 @@ def list_sessions(request: HttpRequest) -> Any:
     return StretchSession.objects.filter(client=_client(request))[:200]
 
 
-@api.post("/journal/sessions", response=answers(created=schemas.CreatedOut), tags=["journal"])
+@api.post(
+    "/journal/sessions", response=answers(created=schemas.CreatedOut, forbidden=schemas.ErrorOut), tags=["journal"]
+)
 def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     client = _client(request)
+    state = safety_state(client)
+    if not state.allows_exercise:
+        return Status(403, {"detail": state.message(clinic_red_flags())})
     try:
         record = SessionRecord.from_dict(payload.dict())
+        session = StretchSession.objects.create_from_record(client, record, source="api")
     except RecordError as exc:
         raise InputError(str(exc)) from None
-    session = StretchSession.objects.create_from_record(client, record, source="api")
     return Status(201, {"id": session.pk})
 
 
@@ -129,6 +135,12 @@ def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any
     except InvalidDeskEvent as exc:
         raise InputError(str(exc)) from None
     return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
+
+
+@api.get("/safety", response=answers(ok=schemas.SafetyOut), tags=["safety"])
+def safety(request: HttpRequest) -> Any:
+    """The one safety gate, for the desk timer and `psoascare stretch --server`: may the client exercise now?"""
+    return safety_state(_client(request)).as_dict(clinic_red_flags())
 
 
 @api.get("/programme", response=answers(ok=schemas.ProgrammeOut), tags=["programme"])

@@ -135,3 +135,14 @@ class DeskEventIn(Schema):
     started_at: IsoDateTime = Field(..., description="ISO 8601 with time zone")
     ended_at: IsoDateTime | None = Field(None, description="ISO 8601 with time zone")
     detail: str = ""
+
+
+class SafetyOut(Schema):
+    level: str = Field(..., description="clear, urgent or emergency (the most serious unreviewed answer)")
+    paused: bool
+    screening_due: str | None = Field(None, description="why the safety questions must be answered first")
+    allows_exercise: bool
+    message: str
+    title: str
+    action: str = Field(..., description="what to do now, in the clinic's own wording")
+    signs: list[str]

@@ -22,6 +22,7 @@ from psoascare.routines.library import ExerciseLibrary, default_library
 from psoascare.routines.plan import build_plan
 from psoascare.routines.schedule import slot_name
 from psoascare.routines.templates import RoutineItem, RoutineTemplate
+from psoascare.web.journal.safety import SafetyState, clinic_red_flags, safety_state
 from psoascare.web.programs.models import Assignment
 
 PRODID = "-//PsoasCare//Routine calendar feed//EN"
@@ -34,14 +35,18 @@ REFRESH_INTERVAL = timedelta(hours=12)
 
 
 def build_feed(client: User) -> bytes:
-    """The client's calendar: their routine's times as recurring events, or no events while paused or unset."""
+    """The client's calendar: their routine's times as recurring events; while the safety gate is shut, one
+    all-day event today that says so instead; nothing when no routine is set."""
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = _calendar_shell()
     assignment = Assignment.objects.filter(client=client).first()
-    if assignment is None or assignment.paused_reason:
+    state = safety_state(client)
+    if assignment is None or not state.allows_exercise:
         # RFC 5545 wants at least one component in a calendar, so the empty feed still carries the zone.
         this_year = date(timezone.localdate().year, 1, 1)
         calendar.add_component(_vtimezone(this_year))
+        if assignment is not None:
+            calendar.add_component(_paused_event(client, state))
         return calendar.to_ical()
     routine = assignment.template()
     # The series starts on the day the routine was assigned: stable from fetch to fetch, so calendar apps
@@ -139,6 +144,23 @@ def _series_properties(assignment: Assignment, routine: RoutineTemplate) -> dict
         "url": play_url,
         "transp": "TRANSPARENT",  # a few minutes of stretching should not mark the client as busy
     }
+
+
+def _paused_event(client: User, state: SafetyState) -> Event:
+    """Stands where the stretches were: the calendar app shows the pause (or the questions due) today."""
+    flags = clinic_red_flags()
+    group = state.group(flags)
+    today = timezone.localdate()
+    event = Event()
+    event.add("uid", f"psoascare-{client.pk}-paused@{_uid_host()}")
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", today)
+    event.add("dtend", today + timedelta(days=1))
+    event.add("summary", "PsoasCare: exercises paused" if state.paused else "PsoasCare: safety questions first")
+    lines = [group.title, group.action, state.message(flags)] if group else [state.message(flags)]
+    event.add("description", "\n".join(lines) + f"\n{settings.SITE_URL}{reverse('today')}")
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _routine_event(client: User, routine: RoutineTemplate, start: datetime, series: dict[str, object]) -> Event:

@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from django.db.models import Max
 from django.utils import timezone
 
-from psoascare.knowledge.outcomes import Change, nprs_change
+from psoascare.knowledge.outcomes import Change, nprs_weekly_change
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
+from psoascare.web.journal.safety import safety_state
 from psoascare.web.programs.models import Assignment
 
 WEEK = 7
@@ -34,14 +35,16 @@ def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime |
         return Adherence(0, 0)
     now = timezone.localtime(now)
     start = max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
-    due_keys = {
-        (day, item.key)
+    scheduled = {
+        (day, item.key): day < now.date() or (day == now.date() and item.at <= now.time())
         for day, items in assignment.due_between(start, end).items()
         for item in items
-        if item.kind == "stretch" and (day < now.date() or (day == now.date() and item.at <= now.time()))
+        if item.kind == "stretch"
     }
-    done = CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key")
-    return Adherence(len(due_keys & set(done)), len(due_keys))
+    done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
+    # Due: what is past its time, and what was done a little early (it no longer waits to be done).
+    due_keys = {key for key, past in scheduled.items() if past or key in done}
+    return Adherence(len(due_keys & done), len(due_keys))
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,10 @@ class ClientSummary:
         )
 
 
-def pain_trend(client: User, end: date, days: int = 14) -> Change | None:
-    records = list(PainRecord.objects.filter(client=client, day__gte=end - timedelta(days=days)).order_by("day"))
-    if len(records) < 2:
-        return None
-    return nprs_change(records[0].score, records[-1].score)
+def pain_trend(client: User, end: date) -> Change | None:
+    """This week's mean pain against last week's (the same rule as the client's own chart)."""
+    scores = PainRecord.objects.filter(client=client, day__gt=end - timedelta(days=2 * WEEK), day__lte=end)
+    return nprs_weekly_change(dict(scores.values_list("day", "score")), end)
 
 
 def last_activity(client: User) -> datetime | None:
@@ -88,18 +90,16 @@ def last_activity(client: User) -> datetime | None:
 
 
 def summarise(client: User, today: date) -> ClientSummary:
-    open_flag = RedFlagScreening.objects.filter(client=client, reviewed_at__isnull=True).exclude(
-        outcome=RedFlagScreening.Outcome.CLEAR
-    )
+    state = safety_state(client, today)
     assignment = Assignment.objects.filter(client=client).first()
     return ClientSummary(
         client=client,
         adherence=stretch_adherence(client, today),
         last_pain=PainRecord.objects.filter(client=client).first(),
         pain_trend=pain_trend(client, today),
-        open_red_flag=open_flag.first(),
+        open_red_flag=state.flagged[0] if state.flagged else None,
         last_activity=last_activity(client),
-        paused=bool(assignment and assignment.paused_reason),
+        paused=state.paused,
         has_routine=assignment is not None,
     )
 

@@ -11,10 +11,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from psoascare.desk.moves import MoveSuggester
+from psoascare.desk.moves import Move, MoveSuggester, paused_move
 from psoascare.desk.policy import MAX_EVERY_MINUTES, MIN_EVERY_MINUTES, SNOOZE_CHOICES_MINUTES, PolicySettings
 from psoascare.desk.records import DeskEvent, InvalidDeskEvent
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
+from psoascare.web.journal.safety import clinic_red_flags, safety_state
 
 MAX_BODY_BYTES = 4096
 # A browser's clock can be a little ahead of ours; an event much later than now is not a real one.
@@ -37,9 +38,7 @@ def timer_settings(user: Any) -> dict[str, Any]:
         "workStart": defaults.working_hours.start.strftime("%H:%M"),
         "workEnd": defaults.working_hours.end.strftime("%H:%M"),
         "fromProgramme": False,
-        "moves": [
-            {"slug": move.slug, "name": move.name, "instructions": move.instructions} for move in MoveSuggester().moves
-        ],
+        "moves": [{"slug": move.slug, "name": move.name, "instructions": move.instructions} for move in _moves(user)],
     }
     assignment = getattr(user, "assignment", None)
     if assignment is not None:
@@ -51,6 +50,12 @@ def timer_settings(user: Any) -> dict[str, Any]:
         settings["workEnd"] = assignment.work_end.strftime("%H:%M")
         settings["fromProgramme"] = True
     return settings
+
+
+def _moves(user: Any) -> tuple[Move, ...]:
+    """The moves a nudge suggests; while the client's safety gate is shut, only what the gate says."""
+    gate = safety_state(user).as_dict(clinic_red_flags())
+    return (paused_move(gate),) if not gate["allows_exercise"] else MoveSuggester().moves
 
 
 @client_required

@@ -17,9 +17,10 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.knowledge.content import RedFlags, Section, lesson, red_flags
+from psoascare.knowledge.content import RedFlags, Section, lesson
 from psoascare.routines.library import Exercise, default_library
 from psoascare.routines.templates import RoutineTemplate
+from psoascare.web.journal.safety import SafetyState, clinic_red_flags, safety_state
 from psoascare.web.lessons.figures import (
     LessonFigure,
     catalogue_by_key,
@@ -39,21 +40,30 @@ FIGURES_COMMAND: Final = "psoascare figures"
 # Our own wording; each claim is from /work/shared/domain/dosing.md or the lesson's corrections.
 STRETCHING_NOTE: Final = (
     "Stretch to gentle tightness, never into pain. Regular practice is what counts: a single session does "
-    "little on its own. Stretching is for comfort and mobility; it is not a proven cure for back pain."
+    "little on its own. Stretching is one part of an exercise programme, with strengthening and moving often; "
+    "it is for comfort and mobility, not a proven cure for back pain."
 )
 STRETCHING_SOURCES: Final = (
-    "ACSM, Guidelines for Exercise Testing and Prescription, 11th ed.",
-    "Kiseljak, Biomechanics 2024, doi 10.3390/biomechanics4040041",
-    "Sport Sci Health 2022, doi 10.1007/s11332-022-00969-2",
+    "American College of Sports Medicine. ACSM's Guidelines for Exercise Testing and Prescription, 11th ed., "
+    "Wolters Kluwer, 2021",
+    "Kiseljak D, Jelovica V. Use of the modified Thomas test for hip flexor stretching: what are the acute and "
+    "prolonged effects? Biomechanics 2024;4:585",
+    "Seyedhoseinpoor T, et al. Alteration of lumbar muscle morphology and composition in relation to low back "
+    "pain: a systematic review and meta-analysis. Spine J 2022;22:660",
+    "National Institute for Health and Care Excellence. Low back pain and sciatica in over 16s: assessment and "
+    "management. NICE guideline NG59, 2016 (updated 2020)",
 )
 MOVE_NOTE: Final = (
     "Breaking up sitting with any light activity helps; the studies do not set one best interval, so "
     "your therapist picks one with you."
 )
 MOVE_SOURCES: Final = (
-    "WHO 2020 guidelines, Bull et al., BJSM 2020;54:1451",
-    "Dunstan et al., Diabetes Care 2012;35:976",
-    "Buckley et al., BJSM 2015;49:1357",
+    "Bull FC, et al. World Health Organization 2020 guidelines on physical activity and sedentary behaviour. "
+    "Br J Sports Med 2020;54:1451",
+    "Dunstan DW, et al. Breaking up prolonged sitting reduces postprandial glucose and insulin responses. "
+    "Diabetes Care 2012;35:976",
+    "Buckley JP, et al. The sedentary office: an expert statement on the growing case for change towards better "
+    "health and productivity. Br J Sports Med 2015;49:1357",
 )
 DAY_TITLES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -87,7 +97,6 @@ class RoutinePart:
     title: str
     times_text: str
     days_text: str
-    paused_reason: str
     exercises: tuple[HandoutExercise, ...]
 
 
@@ -130,6 +139,7 @@ class Handout:
     lesson_sections: tuple[Section, ...]
     lesson_figures: tuple[HandoutFigure, ...]
     red_flags: RedFlags
+    safety: SafetyState  # while paused the handout prints the pause instead of the exercises
     links: tuple[HandoutLink, ...]
     # Things the handout would show but cannot on this server, said on the page instead of left out quietly.
     notes: tuple[str, ...] = field(default=())
@@ -201,7 +211,6 @@ def _routine_part(
         title=template.title,
         times_text=" and ".join(times),
         days_text=days_words(assignment.days),
-        paused_reason=assignment.paused_reason,
         exercises=tuple(exercises),
     )
 
@@ -253,7 +262,8 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
     therapist_profile = getattr(therapist, "profile", None) if therapist is not None else None
     filled = lesson().filled(lesson_model_figures())
     rendered = rendered_entries()
-    if assignment is None:
+    safety = safety_state(client)
+    if assignment is None or safety.paused:
         routine, moves = None, _move_advice(None, ())
     else:
         template = assignment.template()  # resolved once for the routine and the moves
@@ -296,7 +306,8 @@ def handout_for(client: User, *, for_page: bool = False) -> Handout:
         lesson_figures=tuple(
             f for f in (handout_figure(key, rendered, for_page=for_page) for key in LESSON_FIGURE_KEYS) if f is not None
         ),
-        red_flags=red_flags(),
+        red_flags=clinic_red_flags(),
+        safety=safety,
         links=tuple(links),
         notes=tuple(notes),
     )

@@ -214,6 +214,15 @@ def _exercise(exercise: HandoutExercise, styles: _Styles) -> Flowable:
 def _routine(handout: Handout, styles: _Styles) -> list[Flowable]:
     story: list[Flowable] = [_paragraph("Your routine", styles.h1)]
     routine = handout.routine
+    group = handout.safety.group(handout.red_flags)
+    if group is not None:
+        flags = handout.red_flags
+        told = f" {flags.wording.therapist_told}" if handout.safety.has_therapist else ""
+        text = [group.action, group.advice, handout.safety.message(flags) + told]
+        story.append(
+            _red_flag_box(group.title, " ".join(text), [], EMERGENCY if group.level == "emergency" else URGENT, styles)
+        )
+        return story
     if routine is None:
         story.append(_paragraph("Your therapist has not given you a routine yet.", styles.body))
         return story
@@ -221,8 +230,6 @@ def _routine(handout: Handout, styles: _Styles) -> list[Flowable]:
         _paragraph(routine.title, styles.strong),
         _paragraph(f"When: {routine.days_text} at {routine.times_text}.", styles.body),
     ]
-    if routine.paused_reason:
-        story.append(_paragraph(f"Paused by your therapist: {routine.paused_reason}", styles.note))
     story += [_exercise(exercise, styles) for exercise in routine.exercises]
     story += [Spacer(1, 4 * mm), _paragraph(STRETCHING_NOTE, styles.body), _sources(STRETCHING_SOURCES, styles)]
     return story
@@ -273,13 +280,15 @@ def _red_flags(handout: Handout, styles: _Styles) -> list[Flowable]:
             item
             for group, colours in ((flags.emergency, EMERGENCY), (flags.urgent, URGENT))
             for item in (
-                _red_flag_box(group.title, group.advice, [s.question for s in group.signs], colours, styles),
+                _red_flag_box(
+                    group.title, f"{group.action} {group.advice}", [s.question for s in group.signs], colours, styles
+                ),
                 Spacer(1, 4 * mm),
             )
         ),
         Spacer(1, 3 * mm),
         _paragraph(flags.note, styles.body),
-        _sources([flags.source], styles),
+        _sources(list(flags.sources), styles),
     ]
 
 

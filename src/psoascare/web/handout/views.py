@@ -11,6 +11,7 @@ from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, c
 from psoascare.web.handout.content import MOVE_NOTE, MOVE_SOURCES, STRETCHING_NOTE, STRETCHING_SOURCES, handout_for
 from psoascare.web.handout.pdf import build_handout_pdf
 from psoascare.web.handout.qr import qr_svg_data_uri
+from psoascare.web.journal.safety import safety_context
 from psoascare.web.privacy.audit import record_access
 
 PDF_FILENAME = "psoascare-handout.pdf"
@@ -22,6 +23,7 @@ def _page(request: AuthenticatedHttpRequest, client: User, pdf_url: str) -> Http
     handout = handout_for(client, for_page=True)
     qr_codes = [(link, qr_svg_data_uri(link.url)) for link in handout.links]
     context = {
+        **safety_context(handout.safety),
         "handout": handout,
         "qr_codes": qr_codes,
         "pdf_url": pdf_url,

@@ -35,7 +35,7 @@ class TickForm(forms.Form):
     def clean_item_key(self) -> str:
         key = self.cleaned_data["item_key"]
         if key not in self.due_keys:
-            raise forms.ValidationError("That item is not on today's list.")
+            raise forms.ValidationError("That item is not on today's list yet: it opens an hour before its time.")
         return key
 
 
@@ -43,11 +43,12 @@ YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
 class RedFlagForm(forms.Form):
-    """One required yes/no question per red flag, in the order of the knowledge file."""
+    """One required yes/no question per red flag (or per re-checked flag), in the order of the knowledge file."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, recheck_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for sign in red_flags().all_signs:
+        flags = red_flags()
+        for sign in flags.recheck_signs if recheck_only else flags.all_signs:
             self.fields[sign.slug] = forms.ChoiceField(
                 label=sign.question,
                 choices=YES_NO,

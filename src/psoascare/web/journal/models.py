@@ -61,9 +61,11 @@ class CompletedItem(models.Model):
 
 class StretchSessionManager(models.Manager["StretchSession"]):
     def create_from_record(self, client: User, record: SessionRecord, source: str) -> StretchSession:
-        """Store the session, and tick the Today items it covered."""
+        """Store the session, and tick the Today items it covered. A preview or a session stopped before the
+        first hold is not adherence: RecordError, nothing stored."""
         from psoascare.web.journal.today import credit_session
 
+        record.check_recordable()
         session = self.create(
             client=client,
             routine_slug=record.routine_slug,
@@ -206,6 +208,10 @@ class PsfsAssessment(models.Model):
             score=score,
         )
 
+    def initial_for_next(self) -> dict[str, str]:
+        """The same activities again (the PSFS compares the same activities over time), to be re-rated."""
+        return {f"activity_{row}": item["activity"] for row, item in enumerate(self.activities, start=1)}
+
     @classmethod
     def is_due(cls, client: User, day: date) -> bool:
         last = cls.objects.filter(client=client).first()
@@ -219,11 +225,12 @@ class RedFlagScreening(models.Model):
         FIRST_LOGIN = "first-login", "First log-in"
         PAIN_RISE = "pain-rise", "Pain rose by 3 points or more in a week"
         SELF = "self", "Client chose to check"
+        PSFS = "psfs", "Fortnightly check with the PSFS"
 
     class Outcome(models.TextChoices):
         CLEAR = "clear", "No red flags"
-        URGENT = "urgent", "See a doctor soon"
-        EMERGENCY = "emergency", "Emergency care"
+        URGENT = "urgent", "Urgent"
+        EMERGENCY = "emergency", "Emergency"
 
     client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="red_flag_screenings")
     answered_at = models.DateTimeField(default=timezone.now)
@@ -246,6 +253,20 @@ class RedFlagScreening(models.Model):
     @property
     def signs_answered_yes(self) -> list[str]:
         return [slug for slug, yes in self.answers.items() if yes]
+
+    @property
+    def questions_answered_yes(self) -> list[str]:
+        """The questions answered "yes", in words (a question since retired keeps its key)."""
+        from psoascare.knowledge.content import ContentError, red_flags
+
+        flags = red_flags()
+        words = []
+        for slug in self.signs_answered_yes:
+            try:
+                words.append(flags.sign(slug).question)
+            except ContentError:
+                words.append(slug)
+        return words
 
 
 PAIN_RISE_POINTS = 3

@@ -17,6 +17,7 @@ from psoascare.web.programs.models import Assignment
 class TodayItem:
     due: DueItem
     done: CompletedItem | None
+    is_open: bool  # may be ticked now (not later today)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Today:
     @property
     def due_keys(self) -> set[str]:
         return {item.due.key for item in self.items}
+
+    @property
+    def open_keys(self) -> set[str]:
+        """What may be ticked now: items already open (not later today), done or not."""
+        return {item.due.key for item in self.items if item.is_open}
 
     @property
     def done_count(self) -> int:
@@ -45,12 +51,14 @@ class Today:
 
 
 def today_for(client: User, day: date | None = None) -> Today:
-    day = day or timezone.localdate()
+    now = timezone.localtime()
+    day = day or now.date()
+    is_open = (lambda item: True) if day < now.date() else (lambda item: day == now.date() and item.is_open(now.time()))
     assignment = Assignment.objects.filter(client=client).first()
     due = assignment.due_on(day) if assignment else []
     done = {c.item_key: c for c in CompletedItem.objects.filter(client=client, day=day)}
     pain = PainRecord.objects.filter(client=client, day=day).first()
-    return Today(day, assignment, [TodayItem(item, done.get(item.key)) for item in due], pain)
+    return Today(day, assignment, [TodayItem(item, done.get(item.key), is_open(item)) for item in due], pain)
 
 
 def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
@@ -63,8 +71,8 @@ def tick(client: User, today: Today, key: str, undo: bool = False) -> None:
 
 
 def credit_session(session: StretchSession) -> list[str]:
-    """Tick the Today items a finished guided session covered: its exercises and sides, at the routine time
-    nearest to when it started. Returns the keys ticked."""
+    """Tick the Today items a finished guided session covered: its exercises and sides, at the latest routine
+    time already open when it started (a late morning session counts for the morning). Returns the keys."""
     if not session.completed or session.mode != "home":
         return []
     started = timezone.localtime(session.started_at)
@@ -72,14 +80,16 @@ def credit_session(session: StretchSession) -> list[str]:
     due = [item for item in (assignment.due_on(started.date()) if assignment else []) if item.kind == "stretch"]
     if not due:
         return []
-    minutes = started.hour * 60 + started.minute
-    nearest = min({item.at for item in due}, key=lambda at: abs(at.hour * 60 + at.minute - minutes))
+    open_times = {item.at for item in due if item.is_open(started.time())}
+    if not open_times:
+        return []  # before the day's first slot opens: nothing in the future is ticked
+    latest = max(open_times)
     done = {
         (step["exercise"], step["side"]) for step in session.steps if step["done_seconds"] > 0 and not step["skipped"]
     }
     ticked = []
     for item in due:
-        if item.at == nearest and (item.exercise, item.side) in done:
+        if item.at == latest and (item.exercise, item.side) in done:
             CompletedItem.objects.get_or_create(
                 client=session.client,
                 day=started.date(),

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from psoascare.knowledge.content import red_flags
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.forms import bound_data
 from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
@@ -17,7 +17,7 @@ from psoascare.web.journal.models import (
     StretchSession,
     screening_needed,
 )
-from psoascare.web.journal.safety import screen
+from psoascare.web.journal.safety import clinic_red_flags, exercise_allowed, safety_context, safety_state, screen
 from psoascare.web.journal.today import Today, tick, today_for
 
 
@@ -31,6 +31,7 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _today_context(client: User, pain_form: PainForm, today: Today | None = None, **extra: object) -> dict[str, object]:
     therapist = client.profile.therapist
     return {
+        **safety_context(safety_state(client)),
         "today": today or today_for(client),
         "pain_form": pain_form,
         "psfs_due": PsfsAssessment.is_due(client, timezone.localdate()),
@@ -41,9 +42,10 @@ def _today_context(client: User, pain_form: PainForm, today: Today | None = None
 
 @client_required
 @require_POST
+@exercise_allowed
 def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
     today_data = today_for(request.user)
-    form = TickForm(request.POST, due_keys=today_data.due_keys)
+    form = TickForm(request.POST, due_keys=today_data.open_keys)
     if not form.is_valid():
         context = _today_context(request.user, PainForm(), today_data, tick_errors=form.errors)
         return render(request, "journal/today.html", context, status=400)
@@ -93,20 +95,46 @@ def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def safety_check(request: AuthenticatedHttpRequest) -> HttpResponse:
     trigger = screening_needed(request.user, timezone.localdate()) or RedFlagScreening.Trigger.SELF
     form = RedFlagForm(bound_data(request))
+    next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         screening = screen(request.user, trigger, form.answers())
-        return render(request, "journal/safety_result.html", {"screening": screening, "flags": red_flags()})
-    context = {"form": form, "trigger": RedFlagScreening.Trigger(trigger), "flags": red_flags()}
+        return _safety_result(request, screening, next_url)
+    context = {
+        "form": form,
+        "trigger": RedFlagScreening.Trigger(trigger),
+        "flags": clinic_red_flags(),
+        "next": next_url,
+    }
     return render(request, "journal/safety_check.html", context, status=400 if form.errors else 200)
+
+
+def _safe_next(request: AuthenticatedHttpRequest) -> str:
+    """Where to go on after a clear answer (the player the client was opening), only within this site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    return wanted if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}) else ""
+
+
+def _safety_result(request: AuthenticatedHttpRequest, screening: RedFlagScreening, next_url: str) -> HttpResponse:
+    """This screening's answer, and the client's state after it (an earlier unreviewed answer still stands)."""
+    context = {**safety_context(safety_state(request.user)), "screening": screening, "next": next_url or "/today/"}
+    return render(request, "journal/safety_result.html", context)
 
 
 @client_required
 @require_http_methods(["GET", "POST"])
 def psfs(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = PsfsForm(bound_data(request))
-    if request.method == "POST" and form.is_valid():
-        PsfsAssessment.record(request.user, timezone.localdate(), form.cleaned_data["rows"])
-        return redirect("journal:history")
+    """The fortnightly PSFS, with the cauda equina questions asked again (it can start at any time)."""
     previous = PsfsAssessment.objects.filter(client=request.user).first()
-    context = {"form": form, "previous": previous}
-    return render(request, "journal/psfs.html", context, status=400 if form.errors else 200)
+    form = PsfsForm(bound_data(request), initial=previous.initial_for_next() if previous else None)
+    flags_form = RedFlagForm(bound_data(request), recheck_only=True, prefix="flag")
+    if request.method == "POST" and form.is_valid() and flags_form.is_valid():
+        with transaction.atomic():
+            PsfsAssessment.record(request.user, timezone.localdate(), form.cleaned_data["rows"])
+            screening = screen(request.user, RedFlagScreening.Trigger.PSFS, flags_form.answers())
+        if screening.flagged:
+            return _safety_result(request, screening, "")
+        return redirect("journal:history")
+    context = {"form": form, "flags_form": flags_form, "previous": previous, "flags": clinic_red_flags()}
+    return render(request, "journal/psfs.html", context, status=400 if form.errors or flags_form.errors else 200)

@@ -114,10 +114,16 @@ def lesson_model_figures() -> dict[str, str]:
     from psoascare.body.model import BodyModel
     from psoascare.body.postures import get_posture
 
-    sitting, standing = get_posture("sitting-90-90"), get_posture("standing")
-    shortening = sorted(-BodyModel(m).report(sitting)["psoas_r"]["change_pct"] for m in ("rajagopal2016", "gait2392"))
-    arms = sorted(BodyModel(m).report(standing)["psoas_r"]["moment_arm_mm"] / 10 for m in ("rajagopal2016", "gait2392"))
+    models = ("rajagopal2016", "gait2392")
+    standing = get_posture("standing")
+    # A range over the models and over the ways people sit (slumped to upright 90/90), not the best case.
+    shortening = sorted(
+        -BodyModel(m).report(get_posture(p))["psoas_r"]["change_pct"]
+        for m in models
+        for p in ("slumped-sitting", "sitting-90-90")
+    )
+    arms = sorted(BodyModel(m).report(standing)["psoas_r"]["moment_arm_mm"] / 10 for m in models)
     return {
-        "sitting_shortening": f"about {shortening[0]:.0f}–{shortening[1]:.0f} %",
-        "psoas_moment_arm": f"{arms[0]:.1f}–{arms[1]:.1f} cm",
+        "sitting_shortening": f"about {shortening[0]:.0f}–{shortening[-1]:.0f} %",
+        "psoas_moment_arm": f"{arms[0]:.1f}–{arms[-1]:.1f} cm",
     }

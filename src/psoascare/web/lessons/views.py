@@ -6,8 +6,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from psoascare.body.figures import slider_curve
-from psoascare.knowledge.content import lesson, red_flags
+from psoascare.body.report import negative_arm_onset
+from psoascare.knowledge.content import lesson
 from psoascare.web.accounts.models import Role, role_of
+from psoascare.web.journal.safety import clinic_red_flags
 from psoascare.web.lessons.figures import (
     figure_path,
     lesson_figures,
@@ -31,6 +33,8 @@ def psoas(request: HttpRequest) -> HttpResponse:
         "figures": lesson_figures(rendered),
         "slider_points": points,
         "slider_frames": frames,
+        # Gait2392's artefact is stated beside the slider, not left for a reader to find in the numbers.
+        "gait2392_negative_arm_from": negative_arm_onset("gait2392", tuple(p.hip_flexion_deg for p in points)),
         "slider_data": {
             "points": [vars(point) for point in points],
             "frames": [vars(frame) for frame in frames],
@@ -40,7 +44,7 @@ def psoas(request: HttpRequest) -> HttpResponse:
 
 
 def red_flag_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "lessons/red_flags.html", {"flags": red_flags()})
+    return render(request, "lessons/red_flags.html", {"flags": clinic_red_flags()})
 
 
 @cache_control(public=True, max_age=3600)

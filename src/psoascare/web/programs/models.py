@@ -95,7 +95,6 @@ class Assignment(models.Model):
     work_start = models.TimeField(default=time(9, 0))
     work_end = models.TimeField(default=time(17, 0))
     work_days = models.JSONField(default=working_days)
-    paused_reason = models.CharField(max_length=200, blank=True)
     assigned_at = models.DateTimeField(default=timezone.now)  # when the programme started
 
     def __str__(self) -> str:
@@ -167,8 +166,6 @@ class Assignment(models.Model):
     def due_between(self, first: date, last: date) -> dict[date, list[DueItem]]:
         """What is due on each day from `first` to `last`; the routine is resolved once for all of them."""
         days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-        if self.paused_reason:
-            return {day: [] for day in days}
         schedule, exercises = self.schedule(), self.scheduled_exercises()
         return {day: due_items(schedule, exercises, day) for day in days}
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.routines import (
-    RED_FLAG_NOTE,
     RecordError,
     RoutineError,
     RoutineTemplate,
@@ -32,6 +31,14 @@ from psoascare.web.accounts.access import (
 )
 from psoascare.web.accounts.models import Role, clients_of, role_of
 from psoascare.web.journal.models import StretchSession
+from psoascare.web.journal.safety import (
+    clinic_red_flags,
+    confirm_clinic_session,
+    exercise_allowed,
+    guided_by_therapist_allowed,
+    safety_context,
+    safety_state,
+)
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.programs.models import routine_for_client
 from psoascare.web.routines.forms import CustomExerciseForm
@@ -98,28 +105,33 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     library = default_library()
     if slug not in library:
         raise Http404("No such exercise")
-    return render(request, "routines/exercise_detail.html", {"exercise": library.get(slug)})
+    context = {"exercise": library.get(slug), "red_flag_note": clinic_red_flags().wording.exercise_note}
+    return render(request, "routines/exercise_detail.html", context)
 
 
 def _player_context(request: HttpRequest, routine: RoutineTemplate, sessions_url: str) -> dict[str, object]:
     plan = build_plan(routine)
     library = default_library()
-    exercises = {
-        exercise.slug: {"title": exercise.title, "steps": list(exercise.steps), "cautions": list(exercise.cautions)}
-        for exercise in (library.get(item.exercise) for item in routine.items)
-    }
+    exercises = [library.get(slug) for slug in dict.fromkeys(item.exercise for item in routine.items)]
+    speed = _speed(request)
     return {
         "routine": routine,
-        "plan_data": {**plan.as_dict(), "exercises": exercises},
+        "exercises": exercises,
+        "plan_data": {
+            **plan.as_dict(),
+            "exercises": {e.slug: {"title": e.title, "steps": list(e.steps)} for e in exercises},
+        },
         "first_posture": plan.steps[0].posture,
-        "seconds_scale": 1.0 / _speed(request),
+        "seconds_scale": 1.0 / speed,
+        "preview": speed != 1.0,  # a faster try-out is never recorded as a session
         "total_minutes": plan.total_seconds / 60,
-        "red_flag_note": RED_FLAG_NOTE,
+        "red_flag_note": clinic_red_flags().wording.exercise_note,
         "sessions_url": sessions_url,
     }
 
 
 @client_required
+@exercise_allowed
 def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     routine = routine_for(request.user, slug)
     context = _player_context(request, routine, reverse("routines:sessions", args=[slug]))
@@ -127,9 +139,19 @@ def player(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 @therapist_required
+@require_http_methods(["GET", "POST"])
 def clinic_player(request: AuthenticatedHttpRequest, client_id: int, slug: str) -> HttpResponse:
-    """The therapist plays a routine (usually a resisted-stretch protocol) for their client in the clinic."""
+    """The therapist plays a routine (usually a resisted-stretch protocol) for their client in the clinic.
+    While the client's safety gate is shut the therapist sees why, and must confirm before guiding."""
     client = client_of(request.user, client_id)
+    state = safety_state(client)
+    if not guided_by_therapist_allowed(request, client, state):
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            confirm_clinic_session(request, client, state)
+            record_access(request, client, "confirm-clinic-session")
+            return redirect(request.get_full_path())
+        context = {**safety_context(state), "client": client, "routine_slug": slug}
+        return render(request, "routines/clinic_confirm.html", context, status=403)
     record_access(request, client, "guide-session")
     routine = routine_for(client, slug)
     url = reverse("routines:clinic_sessions", args=[client.pk, slug])
@@ -152,6 +174,7 @@ def _store(request: HttpRequest, client: User, slug: str, source: str) -> tuple[
     try:
         record = SessionRecord.from_dict(payload)
         check_record_matches_plan(record, build_plan(routine_for(client, slug)))
+        record.check_recordable()
     except RecordError as exc:
         return None, str(exc)
     if record.ended_at > timezone.now() + CLOCK_SKEW:
@@ -161,6 +184,7 @@ def _store(request: HttpRequest, client: User, slug: str, source: str) -> tuple[
 
 @client_required
 @require_POST
+@exercise_allowed
 def record_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Stores the SessionRecord a player posts, for the logged-in client only."""
     session, error = _store(request, request.user, slug, source="web")
@@ -175,6 +199,8 @@ def record_session(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
 def record_clinic_session(request: AuthenticatedHttpRequest, client_id: int, slug: str) -> HttpResponse:
     """Stores a session the therapist guided, in their own client's journal, marked as recorded by them."""
     client = client_of(request.user, client_id)
+    if not guided_by_therapist_allowed(request, client, safety_state(client)):
+        return _bad_request("confirm on the player page that you have assessed the client before guiding")
     session, error = _store(request, client, slug, source="clinic")
     if session is None:
         return _bad_request(error)

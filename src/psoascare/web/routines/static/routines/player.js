@@ -209,6 +209,17 @@
   // --- saving -------------------------------------------------------------------------------------------
 
   async function save(completed) {
+    // Only real sessions are adherence: a faster preview, or a stop before any hold, records nothing.
+    if (root.dataset.preview === "yes") {
+      root.dataset.saved = "preview";
+      ui.status.textContent = "Preview: not recorded.";
+      return;
+    }
+    if (!records.some((step) => step.done_seconds > 0)) {
+      root.dataset.saved = "nothing";
+      ui.status.textContent = "Stopped before the first hold: nothing recorded.";
+      return;
+    }
     const payload = {
       routine_slug: plan.routine_slug, title: plan.title, mode: plan.mode, protocol: plan.protocol,
       started_at: startedAt.toISOString(), ended_at: new Date().toISOString(),
