@@ -1,20 +1,37 @@
-"""Each client at a glance for the therapist: adherence this week, pain and its trend, red flags, last activity."""
+"""Each client at a glance for the therapist: adherence this week, pain and its trend, red flags, last activity.
+
+Set-based: a fixed number of queries for any number of clients (one for the clients with their latest pain and
+activity as correlated subqueries on indexed columns, one each for open red flags, two weeks of pain,
+assignments and this week's ticks); the rules stay the lead's (`unreviewed_level` and `SafetyState.paused` for
+the pause, `nprs_weekly_change` for "worse"). The ranking covers all of a therapist's clients; the page shows
+PAGE_SIZE of them.
+"""
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Max
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
+from psoascare.knowledge.safety import unreviewed_level
+from psoascare.routines.schedule import DueItem
+from psoascare.web.accounts.models import clients_of
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
-from psoascare.web.journal.safety import safety_state
+from psoascare.web.journal.safety import SafetyState
 from psoascare.web.programs.models import Assignment
 
 WEEK = 7
+PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -27,31 +44,17 @@ class Adherence:
         return round(100 * self.done / self.due) if self.due else None
 
 
-def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
-    """Ticked stretch items against those already due: over the `days` days up to `end`, from the day the
-    programme started, and today only up to the current time (an evening stretch is not missed at noon)."""
-    assignment = Assignment.objects.filter(client=client).first()
-    if assignment is None:
-        return Adherence(0, 0)
-    now = timezone.localtime(now)
-    start = max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
-    scheduled = {
-        (day, item.key): day < now.date() or (day == now.date() and item.at <= now.time())
-        for day, items in assignment.due_between(start, end).items()
-        for item in items
-        if item.kind == "stretch"
-    }
-    done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
-    # Due: what is past its time, and what was done a little early (it no longer waits to be done).
-    due_keys = {key for key, past in scheduled.items() if past or key in done}
-    return Adherence(len(due_keys & done), len(due_keys))
+@dataclass(frozen=True)
+class PainReading:
+    score: int
+    day: date
 
 
 @dataclass(frozen=True)
 class ClientSummary:
     client: User
     adherence: Adherence
-    last_pain: PainRecord | None
+    last_pain: PainReading | None
     pain_trend: Change | None
     open_red_flag: RedFlagScreening | None
     last_activity: datetime | None
@@ -72,37 +75,175 @@ class ClientSummary:
         )
 
 
-def pain_trend(client: User, end: date) -> Change | None:
-    """This week's mean pain against last week's (the same rule as the client's own chart)."""
-    scores = PainRecord.objects.filter(client=client, day__gt=end - timedelta(days=2 * WEEK), day__lte=end)
-    return nprs_weekly_change(dict(scores.values_list("day", "score")), end)
+def adherence_from(
+    due_by_day: dict[date, list[DueItem]], done: set[tuple[date, str]], start: date, now: datetime
+) -> Adherence:
+    """Ticked stretch items against those already due from `start`: today only up to the current time (an
+    evening stretch is not missed at noon); one done a little early counts as due and done."""
+    scheduled = {
+        (day, item.key): day < now.date() or (day == now.date() and item.at <= now.time())
+        for day, items in due_by_day.items()
+        if day >= start
+        for item in items
+        if item.kind == "stretch"
+    }
+    due_keys = {key for key, past in scheduled.items() if past or key in done}
+    return Adherence(len(due_keys & done), len(due_keys))
 
 
-def last_activity(client: User) -> datetime | None:
-    moments = [
-        CompletedItem.objects.filter(client=client).aggregate(at=Max("done_at"))["at"],
-        PainRecord.objects.filter(client=client).aggregate(at=Max("recorded_at"))["at"],
-        StretchSession.objects.filter(client=client).aggregate(at=Max("ended_at"))["at"],
-        DeskEvent.objects.filter(client=client).aggregate(at=Max("started_at"))["at"],
-    ]
-    present = [moment for moment in moments if moment is not None]
-    return max(present) if present else None
+def _window_start(assignment: Assignment, end: date, days: int) -> date:
+    return max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
 
 
-def summarise(client: User, today: date) -> ClientSummary:
-    state = safety_state(client, today)
-    assignment = Assignment.objects.filter(client=client).first()
-    return ClientSummary(
-        client=client,
-        adherence=stretch_adherence(client, today),
-        last_pain=PainRecord.objects.filter(client=client).first(),
-        pain_trend=pain_trend(client, today),
-        open_red_flag=state.flagged[0] if state.flagged else None,
-        last_activity=last_activity(client),
-        paused=state.paused,
-        has_routine=assignment is not None,
+def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
+    """One client's adherence over the `days` days up to `end`, from the day the programme started."""
+    assignment = Assignment.objects.filter(client=client).select_related("programme").first()
+    if assignment is None:
+        return Adherence(0, 0)
+    start = _window_start(assignment, end, days)
+    done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
+    return adherence_from(assignment.due_between(start, end), done, start, timezone.localtime(now))
+
+
+class _Schedules:
+    """What is due each day of the window, worked out once per distinct programme set-up (many clients share
+    one) rather than once per client."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first, self.last = first, last
+        self.known: dict[tuple[Any, ...], dict[date, list[DueItem]]] = {}
+
+    @staticmethod
+    def key(a: Assignment) -> tuple[Any, ...]:
+        return (
+            a.template_slug,
+            a.programme_id,
+            json.dumps(a.item_overrides, sort_keys=True),
+            json.dumps(a.times),
+            json.dumps(a.days),
+            a.move_every_minutes,
+            a.work_start,
+            a.work_end,
+            json.dumps(a.work_days),
+        )
+
+    def due(self, assignment: Assignment) -> dict[date, list[DueItem]]:
+        key = self.key(assignment)
+        if key not in self.known:
+            self.known[key] = assignment.due_between(self.first, self.last)
+        return self.known[key]
+
+
+def _latest(model: type[Model], field: str, order: str) -> Subquery:
+    rows = model.objects.filter(client=OuterRef("pk")).order_by(f"-{order}").values(field)[:1]  # type: ignore[attr-defined]
+    return Subquery(rows)
+
+
+def with_latest(clients: QuerySet[User]) -> QuerySet[User]:
+    """The clients with their latest pain reading and activity, each one index probe per client."""
+    return clients.annotate(
+        last_pain_score=_latest(PainRecord, "score", "day"),
+        last_pain_day=_latest(PainRecord, "day", "day"),
+        last_pain_at=_latest(PainRecord, "recorded_at", "recorded_at"),
+        last_tick_at=_latest(CompletedItem, "done_at", "done_at"),
+        # Sessions do not overlap: the one that started last ended last.
+        last_session_at=_latest(StretchSession, "ended_at", "started_at"),
+        last_desk_at=_latest(DeskEvent, "started_at", "started_at"),
     )
 
 
-def dashboard_rows(clients: list[User], today: date) -> list[ClientSummary]:
-    return sorted((summarise(client, today) for client in clients), key=lambda row: row.attention)
+def summaries(
+    clients: list[User], ids: QuerySet[User, Any], today: date, now: datetime | None = None
+) -> list[ClientSummary]:
+    """Summaries of `clients` (from `with_latest`); `ids` is a query for their ids, used as a subquery."""
+    now = timezone.localtime(now)
+    first = today - timedelta(days=WEEK - 1)
+    flagged: dict[int, list[RedFlagScreening]] = defaultdict(list)
+    open_screenings = RedFlagScreening.objects.filter(client_id__in=ids, reviewed_at__isnull=True).exclude(
+        outcome=RedFlagScreening.Outcome.CLEAR
+    )
+    for screening in open_screenings:  # newest first (the model's ordering), as SafetyState.flagged
+        flagged[screening.client_id].append(screening)
+    pain: dict[int, dict[date, float]] = defaultdict(dict)
+    two_weeks = PainRecord.objects.filter(client_id__in=ids, day__gt=today - timedelta(days=2 * WEEK), day__lte=today)
+    for client_id, day, score in two_weeks.order_by().values_list("client_id", "day", "score"):
+        pain[client_id][day] = score
+    assignments = {a.client_id: a for a in Assignment.objects.filter(client_id__in=ids).select_related("programme")}
+    done: dict[int, set[tuple[date, str]]] = defaultdict(set)
+    ticks = CompletedItem.objects.filter(client_id__in=ids, day__range=(first, today))
+    for client_id, day, key in ticks.order_by().values_list("client_id", "day", "item_key"):
+        done[client_id].add((day, key))
+    schedules = _Schedules(first, today)
+    rows = []
+    for client in clients:
+        screenings = flagged.get(client.pk, [])
+        # The pause is the gate's own rule (SafetyState.paused over unreviewed_level); whether the questions are
+        # due again does not change it, and the client page and the gate itself ask that separately.
+        state = SafetyState(
+            level=unreviewed_level(s.outcome for s in screenings),
+            screening_due=None,
+            flagged=tuple(screenings),
+            has_therapist=True,
+        )
+        assignment = assignments.get(client.pk)
+        adherence = Adherence(0, 0)
+        if assignment is not None:
+            start = _window_start(assignment, today, WEEK)
+            adherence = adherence_from(schedules.due(assignment), done[client.pk], start, now)
+        latest = getattr(client, "last_pain_score", None)
+        moments = [getattr(client, name, None) for name in ("last_pain_at", "last_tick_at", "last_session_at")]
+        moments.append(getattr(client, "last_desk_at", None))
+        present = [moment for moment in moments if moment is not None]
+        rows.append(
+            ClientSummary(
+                client=client,
+                adherence=adherence,
+                last_pain=PainReading(latest, client.last_pain_day) if latest is not None else None,  # type: ignore[attr-defined]
+                pain_trend=nprs_weekly_change(pain.get(client.pk, {}), today),
+                open_red_flag=screenings[0] if screenings else None,
+                last_activity=max(present) if present else None,
+                paused=state.paused,
+                has_routine=assignment is not None,
+            )
+        )
+    return rows
+
+
+def summarise(client: User, today: date) -> ClientSummary:
+    """One client's summary (the client page): the same queries as one dashboard row."""
+    ids = User.objects.filter(pk=client.pk)
+    annotated = list(with_latest(ids))
+    return summaries(annotated, ids.values("pk"), today)[0]
+
+
+def search_filter(text: str) -> Q:
+    q = Q()
+    for word in text.split()[:5]:
+        q &= Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return q
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    page: Page[ClientSummary]
+    total: int
+    search: str
+
+    @property
+    def rows(self) -> list[ClientSummary]:
+        return list(self.page.object_list)
+
+
+def dashboard(therapist: User, today: date, search: str = "", page: str | int | None = 1) -> Dashboard:
+    """The therapist's clients matching `search`, ranked by who needs attention, PAGE_SIZE at a time."""
+    search = search.strip()[:SEARCH_MAX_LENGTH]
+    clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
+    rows = summaries(list(with_latest(clients)), clients.values("pk"), today)
+    ranked = sorted(rows, key=lambda row: row.attention)
+    return Dashboard(Paginator(ranked, PAGE_SIZE).get_page(page), len(ranked), search)
+
+
+def dashboard_rows(clients: Iterable[User], today: date) -> list[ClientSummary]:
+    """All these clients' rows, ranked (for callers that have their own list of clients)."""
+    ids = User.objects.filter(pk__in=[client.pk for client in clients])
+    return sorted(summaries(list(with_latest(ids)), ids.values("pk"), today), key=lambda row: row.attention)

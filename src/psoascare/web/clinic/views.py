@@ -5,31 +5,33 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from psoascare.knowledge.outcomes import NPRS_MEANINGFUL_FRACTION, NPRS_MEANINGFUL_POINTS, PSFS_MEANINGFUL_POINTS
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
-from psoascare.web.accounts.models import clients_of
 from psoascare.web.clinic.charts import change_thresholds, line_chart
 from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSettingsForm
 from psoascare.web.clinic.models import Alert, Message
-from psoascare.web.clinic.overview import dashboard_rows, summarise
+from psoascare.web.clinic.overview import dashboard as clinic_dashboard
+from psoascare.web.clinic.overview import summarise
 from psoascare.web.clinic.timeline import timeline
 from psoascare.web.forms import bound_data
 from psoascare.web.journal.models import DeskEvent, PainRecord, PsfsAssessment, RedFlagScreening
 from psoascare.web.journal.safety import resume_routine
 from psoascare.web.lessons.models import Resource
-from psoascare.web.privacy.audit import record_access
+from psoascare.web.privacy.audit import record_access, record_page_access
+from psoascare.web.privacy.models import AccessAction
 
 
 @therapist_required
+@require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = list(clients_of(request.user))
-    for client in clients:
-        record_access(request, client, "view-dashboard-row")
-    rows = dashboard_rows(clients, timezone.localdate())
-    alerts = Alert.open_for(request.user)
-    return render(request, "clinic/dashboard.html", {"rows": rows, "alerts": alerts})
+    board = clinic_dashboard(request.user, timezone.localdate(), request.GET.get("q", ""), request.GET.get("page") or 1)
+    rows = board.rows
+    # One access log entry for the page view, naming the clients whose rows it shows.
+    record_page_access(request, [row.client for row in rows], AccessAction.VIEW_DASHBOARD_ROW)
+    context = {"rows": rows, "board": board, "page": board.page, "alerts": Alert.open_for(request.user)}
+    return render(request, "clinic/dashboard.html", context)
 
 
 def _charts(client_id: int) -> dict[str, object]:
