@@ -78,6 +78,6 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             user = invitation.accept(form.cleaned_data["username"], form.cleaned_data["password1"])
         except InvitationError as exc:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(exc)}, status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="psoascare.web.accounts.backends.ProfileBackend")
         return redirect("today")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})

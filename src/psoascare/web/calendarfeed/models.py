@@ -39,7 +39,7 @@ class CalendarFeed(models.Model):
     @classmethod
     def live(cls, token: str) -> CalendarFeed | None:
         """The feed this token opens, or None for an unknown or stopped token or a deactivated account."""
-        return cls.objects.select_related("client").filter(token=token, client__is_active=True).first()
+        return cls.objects.select_related("client__profile").filter(token=token, client__is_active=True).first()
 
     def rotate(self) -> str:
         """Stops the current URL now and gives the client a new one; returns the new token."""
