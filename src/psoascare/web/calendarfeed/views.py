@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
@@ -21,39 +20,30 @@ from django.views.decorators.http import require_POST, require_safe
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.calendarfeed.feed import build_feed
 from psoascare.web.calendarfeed.models import CalendarFeed, webcal_url
-from psoascare.web.journal.safety import safety_state
-from psoascare.web.programs.models import Assignment
 
 FEED_CACHE_SECONDS = 24 * 3600
+# The bytes are keyed by their full version, so a copy can never be stale: each process keeps the most-polled
+# feeds in its own memory (no round trip), and Redis, where configured, shares the rest between processes.
+LOCAL_FEEDS = 512
+_local_feeds: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
-def _feed_version(calendar_feed: CalendarFeed) -> str:
-    """Everything the feed's bytes depend on, as one string: the assignment as it is now (with its programme and
-    its change count), the safety gate's version, the day (the paused event is dated today) and the site."""
-    client = calendar_feed.client
-    assignment = (
-        Assignment.objects.filter(client=client)
-        .select_related("programme")
-        .annotate(change_count=Count("changes"), last_change=Max("changes__changed_at"))
-        .first()
-    )
-    state = safety_state(client)
-    parts: list[object] = [settings.SITE_URL, settings.TIME_ZONE, timezone.localdate(), state.version]
-    if assignment is not None:
-        programme = assignment.programme
-        parts += [
-            assignment.pk,
-            assignment.template_slug,
-            json.dumps(assignment.item_overrides, sort_keys=True),
-            assignment.times,
-            assignment.days,
-            assignment.move_every_minutes,
-            assignment.assigned_at,
-            assignment.change_count,
-            assignment.last_change,
-            json.dumps([programme.title, programme.items, programme.times, programme.days]) if programme else None,
-        ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+def _cached_feed(key: str, build: Callable[[], bytes]) -> tuple[bytes, float]:
+    with _local_lock:
+        found = _local_feeds.get(key)
+        if found is not None:
+            _local_feeds.move_to_end(key)
+            return found
+    found = cache.get(key)
+    if found is None:
+        found = (build(), time.time())
+        cache.set(key, found, FEED_CACHE_SECONDS)
+    with _local_lock:
+        _local_feeds[key] = found
+        while len(_local_feeds) > LOCAL_FEEDS:
+            _local_feeds.popitem(last=False)
+    return found
 
 
 @require_safe  # GET, and HEAD for calendar apps that check the link first
@@ -63,16 +53,12 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     The bytes are cached per token and version (assignment, safety state, day), in Redis where configured, and
     the answer carries an ETag and Last-Modified, so a calendar app that asks again gets a 304 while nothing
     changed. Cache-Control is private: the URL is a secret, and no shared cache may keep a copy."""
-    calendar_feed = CalendarFeed.live(token)
+    calendar_feed = CalendarFeed.live_with_version(token)
     if calendar_feed is None:
         raise Http404("No such calendar")
-    version = _feed_version(calendar_feed)
+    version = calendar_feed.version()
     key = f"calendar-feed:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{version}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = (build_feed(calendar_feed.client), time.time())
-        cache.set(key, cached, FEED_CACHE_SECONDS)
-    body, built = cached
+    body, built = _cached_feed(key, lambda: build_feed(calendar_feed.client))
     etag = f'"{version}"'
     last_modified = math.floor(built)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
