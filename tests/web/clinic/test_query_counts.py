@@ -108,3 +108,26 @@ class QueryCountTestCase(BaseTestCase):
         found = self.client.get("/clinic/?q=ALI")
         self.assertEqual([row.client.username for row in found.context["rows"]], ["alice"])
         self.assertContains(self.client.get("/clinic/?q=nobody-like-this"), "No client matches")
+
+    def test_it_agrees_with_the_one_client_rules(self) -> None:
+        from psoascare.knowledge.outcomes import nprs_weekly_change
+        from psoascare.web.clinic.overview import stretch_adherence
+        from psoascare.web.programs.models import ProgrammeTemplate
+
+        self.add_clients(30)
+        programme = ProgrammeTemplate.objects.create(
+            therapist=self.therapist_x, title="Own", items=[{"exercise": "bed-edge-hang"}], times=["08:00", "20:00"]
+        )
+        Assignment.assign(self.client_b, self.therapist_x, "bed-edge", programme=programme)
+        today = timezone.localdate()
+        for offset, score in ((12, 2), (9, 3), (3, 6), (1, 7), (0, 5)):
+            PainRecord.record(self.client_b, today - timedelta(days=offset), score)
+        self.client.force_login(self.therapist_x)
+        rows = self.client.get("/clinic/").context["rows"]
+        for row in rows:
+            with self.subTest(client=row.client.username):
+                self.assertEqual(row.adherence, stretch_adherence(row.client, today))
+                scores = dict(PainRecord.objects.filter(client=row.client).values_list("day", "score"))
+                self.assertEqual(row.pain_trend, nprs_weekly_change(scores, today))
+        bob = next(row for row in rows if row.client == self.client_b)
+        self.assertEqual(bob.pain_trend.direction if bob.pain_trend else None, "worse")

@@ -13,12 +13,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
@@ -27,7 +28,7 @@ from psoascare.routines.schedule import DueItem
 from psoascare.web.accounts.models import clients_of
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
 from psoascare.web.journal.safety import SafetyState
-from psoascare.web.programs.models import Assignment
+from psoascare.web.programs.models import Assignment, ProgrammeTemplate
 
 WEEK = 7
 PAGE_SIZE = 50
@@ -75,24 +76,47 @@ class ClientSummary:
         )
 
 
+@dataclass(frozen=True)
+class _Scheduled:
+    """A window's stretch items as (day, item key): those already past their time, and those still to come."""
+
+    past: frozenset[tuple[date, str]]
+    upcoming: frozenset[tuple[date, str]]
+
+    @classmethod
+    def of(cls, due_by_day: dict[date, list[DueItem]], start: date, now: datetime) -> _Scheduled:
+        past: set[tuple[date, str]] = set()
+        upcoming: set[tuple[date, str]] = set()
+        for day, items in due_by_day.items():
+            if day < start:
+                continue
+            for item in items:
+                if item.kind == "stretch":
+                    is_past = day < now.date() or (day == now.date() and item.at <= now.time())
+                    (past if is_past else upcoming).add((day, item.key))
+        return cls(frozenset(past), frozenset(upcoming))
+
+    def adherence(self, done: set[tuple[date, str]]) -> Adherence:
+        """Ticked items against those due: past their time, or done a little early (no longer waiting)."""
+        due = self.past | (self.upcoming & done)
+        return Adherence(len(due & done), len(due))
+
+
 def adherence_from(
     due_by_day: dict[date, list[DueItem]], done: set[tuple[date, str]], start: date, now: datetime
 ) -> Adherence:
     """Ticked stretch items against those already due from `start`: today only up to the current time (an
     evening stretch is not missed at noon); one done a little early counts as due and done."""
-    scheduled = {
-        (day, item.key): day < now.date() or (day == now.date() and item.at <= now.time())
-        for day, items in due_by_day.items()
-        if day >= start
-        for item in items
-        if item.kind == "stretch"
-    }
-    due_keys = {key for key, past in scheduled.items() if past or key in done}
-    return Adherence(len(due_keys & done), len(due_keys))
+    return _Scheduled.of(due_by_day, start, now).adherence(done)
 
 
-def _window_start(assignment: Assignment, end: date, days: int) -> date:
-    return max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
+def _window_start(assigned_at: datetime, end: date, days: int) -> date:
+    first = end - timedelta(days=days - 1)
+    # A programme assigned two days or more before the window began started before it, in any time zone:
+    # no local-time conversion needed (the common case, and the costly part for a thousand clients).
+    if assigned_at < datetime.combine(first - timedelta(days=2), time(0), tzinfo=UTC):
+        return first
+    return max(first, timezone.localtime(assigned_at).date())
 
 
 def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
@@ -100,38 +124,53 @@ def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime |
     assignment = Assignment.objects.filter(client=client).select_related("programme").first()
     if assignment is None:
         return Adherence(0, 0)
-    start = _window_start(assignment, end, days)
+    start = _window_start(assignment.assigned_at, end, days)
     done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
     return adherence_from(assignment.due_between(start, end), done, start, timezone.localtime(now))
 
 
-class _Schedules:
-    """What is due each day of the window, worked out once per distinct programme set-up (many clients share
-    one) rather than once per client."""
+# An assignment's set-up, as stored: the JSON fields as their text, so equal set-ups compare equal unparsed.
+SETUP_FIELDS = (
+    "template_slug",
+    "programme_id",
+    "item_overrides",
+    "times",
+    "days",
+    "move_every_minutes",
+    "work_start",
+    "work_end",
+    "work_days",
+)
+JSON_SETUP_FIELDS = ("item_overrides", "times", "days", "work_days")
 
-    def __init__(self, first: date, last: date) -> None:
-        self.first, self.last = first, last
-        self.known: dict[tuple[Any, ...], dict[date, list[DueItem]]] = {}
+
+class _Schedules:
+    """What is due in the window, worked out once per distinct programme set-up (most clients share a few)
+    rather than once per client; the assignments come as plain rows, parsed only once per set-up."""
+
+    def __init__(self, first: date, last: date, now: datetime, programmes: dict[int, ProgrammeTemplate]) -> None:
+        self.first, self.last, self.now, self.programmes = first, last, now, programmes
+        self.due: dict[tuple[Any, ...], dict[date, list[DueItem]]] = {}
+        self.scheduled: dict[tuple[tuple[Any, ...], date], _Scheduled] = {}
 
     @staticmethod
-    def key(a: Assignment) -> tuple[Any, ...]:
-        return (
-            a.template_slug,
-            a.programme_id,
-            json.dumps(a.item_overrides, sort_keys=True),
-            json.dumps(a.times),
-            json.dumps(a.days),
-            a.move_every_minutes,
-            a.work_start,
-            a.work_end,
-            json.dumps(a.work_days),
-        )
+    def rows(ids: QuerySet[User, Any]) -> Iterable[tuple[Any, ...]]:
+        """(client id, assigned at, *set-up) for these clients' assignments."""
+        fields = [Cast(f, TextField()) if f in JSON_SETUP_FIELDS else F(f) for f in SETUP_FIELDS]
+        return Assignment.objects.filter(client_id__in=ids).order_by().values_list("client_id", "assigned_at", *fields)
 
-    def due(self, assignment: Assignment) -> dict[date, list[DueItem]]:
-        key = self.key(assignment)
-        if key not in self.known:
-            self.known[key] = assignment.due_between(self.first, self.last)
-        return self.known[key]
+    def for_setup(self, setup: tuple[Any, ...], start: date) -> _Scheduled:
+        found = self.scheduled.get((setup, start))
+        if found is None:
+            if setup not in self.due:
+                values = dict(zip(SETUP_FIELDS, setup, strict=True))
+                for name in JSON_SETUP_FIELDS:
+                    values[name] = json.loads(values[name])
+                programme_id = values.pop("programme_id")
+                assignment = Assignment(**values, programme=self.programmes.get(programme_id))
+                self.due[setup] = assignment.due_between(self.first, self.last)
+            found = self.scheduled[(setup, start)] = _Scheduled.of(self.due[setup], start, self.now)
+        return found
 
 
 def _latest(model: type[Model], field: str, order: str) -> Subquery:
@@ -164,16 +203,35 @@ def summaries(
     )
     for screening in open_screenings:  # newest first (the model's ordering), as SafetyState.flagged
         flagged[screening.client_id].append(screening)
-    pain: dict[int, dict[date, float]] = defaultdict(dict)
+    # Each week's sum and count of scores, per client, in SQL; the rule itself stays nprs_weekly_change's: given
+    # one score per week that is the week's mean, its weekly means are exactly sum / count, as over every day.
+    this_week = Q(day__gt=today - timedelta(days=WEEK))
     two_weeks = PainRecord.objects.filter(client_id__in=ids, day__gt=today - timedelta(days=2 * WEEK), day__lte=today)
-    for client_id, day, score in two_weeks.order_by().values_list("client_id", "day", "score"):
-        pain[client_id][day] = score
-    assignments = {a.client_id: a for a in Assignment.objects.filter(client_id__in=ids).select_related("programme")}
+    weekly = (
+        two_weeks.order_by()
+        .values("client_id")
+        .annotate(
+            this_sum=Sum("score", filter=this_week),
+            this_count=Count("id", filter=this_week),
+            last_sum=Sum("score", filter=~this_week),
+            last_count=Count("id", filter=~this_week),
+        )
+    )
+    pain: dict[int, dict[date, float]] = {}
+    for row in weekly:
+        means = {}
+        if row["this_count"]:
+            means[today] = row["this_sum"] / row["this_count"]
+        if row["last_count"]:
+            means[today - timedelta(days=WEEK)] = row["last_sum"] / row["last_count"]
+        pain[row["client_id"]] = means
+    programmes = {p.pk: p for p in ProgrammeTemplate.objects.filter(assignments__client_id__in=ids).distinct()}
+    schedules = _Schedules(first, today, now, programmes)
+    assignments = {row[0]: row[1:] for row in schedules.rows(ids)}
     done: dict[int, set[tuple[date, str]]] = defaultdict(set)
     ticks = CompletedItem.objects.filter(client_id__in=ids, day__range=(first, today))
     for client_id, day, key in ticks.order_by().values_list("client_id", "day", "item_key"):
         done[client_id].add((day, key))
-    schedules = _Schedules(first, today)
     rows = []
     for client in clients:
         screenings = flagged.get(client.pk, [])
@@ -188,8 +246,9 @@ def summaries(
         assignment = assignments.get(client.pk)
         adherence = Adherence(0, 0)
         if assignment is not None:
-            start = _window_start(assignment, today, WEEK)
-            adherence = adherence_from(schedules.due(assignment), done[client.pk], start, now)
+            assigned_at, *setup = assignment
+            start = _window_start(assigned_at, today, WEEK)
+            adherence = schedules.for_setup(tuple(setup), start).adherence(done[client.pk])
         latest = getattr(client, "last_pain_score", None)
         moments = [getattr(client, name, None) for name in ("last_pain_at", "last_tick_at", "last_session_at")]
         moments.append(getattr(client, "last_desk_at", None))
@@ -238,7 +297,8 @@ def dashboard(therapist: User, today: date, search: str = "", page: str | int | 
     """The therapist's clients matching `search`, ranked by who needs attention, PAGE_SIZE at a time."""
     search = search.strip()[:SEARCH_MAX_LENGTH]
     clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
-    rows = summaries(list(with_latest(clients)), clients.values("pk"), today)
+    listed = clients.only("id", "username", "first_name", "last_name")
+    rows = summaries(list(with_latest(listed)), clients.values("pk"), today)
     ranked = sorted(rows, key=lambda row: row.attention)
     return Dashboard(Paginator(ranked, PAGE_SIZE).get_page(page), len(ranked), search)
 

@@ -80,7 +80,9 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         "messages_thread": Message.thread(request.user, client),
         "message_form": MessageForm(),
         "screenings": RedFlagScreening.objects.filter(client=client)[:10],
-        "desk_breaks": DeskEvent.objects.filter(client=client, started_at__gte=timezone.now() - timedelta(days=7)),
+        "desk_break_count": DeskEvent.objects.filter(
+            client=client, started_at__gte=timezone.now() - timedelta(days=7)
+        ).count(),
         **_charts(client.pk),
     }
     return render(request, "clinic/client_detail.html", context)
