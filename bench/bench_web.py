@@ -149,7 +149,9 @@ def seed(database: str, size: Size, env: dict[str, str]) -> tuple[float, int]:
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{database}"')
-    command = [sys.executable, "-m", "psoascare", "setup", "--no-demo", "--no-figures"]
+    # With the figures, as a clinic runs it: a worker serving the lesson before they exist would load the
+    # renderer to draw fallbacks.
+    command = [sys.executable, "-m", "psoascare", "setup", "--no-demo"]
     subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     started = time.perf_counter()
     with psycopg.connect(_database_url(database), autocommit=True) as connection:
@@ -168,17 +170,15 @@ def seed(database: str, size: Size, env: dict[str, str]) -> tuple[float, int]:
 
 
 class Server:
-    def __init__(self, command: list[str], env: dict[str, str], port: int) -> None:
+    def __init__(self, command: list[str], env: dict[str, str], port: int, probe: str) -> None:
         self.port = port
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed in stop())
         self.process = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5):
                     return
-            except urllib.error.HTTPError:
-                return  # it answers (the app's / redirects or 404s without a session)
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.log.seek(0)
@@ -283,12 +283,12 @@ def run() -> str:
         app_port, hello_port = _free_port(), _free_port()
         serve = [sys.executable, "-m", "psoascare", "serve", "--no-setup", "--no-demo"]
         shape = ["--workers", str(WORKERS), "--threads", str(THREADS), "--server", "gunicorn"]
-        app = Server([*serve, *shape, "--port", str(app_port)], env, app_port)
+        app = Server([*serve, *shape, "--port", str(app_port)], env, app_port, "/healthz")
         hello_code = (
             "from psoascare.cli.serve import serve; "
             f"serve('127.0.0.1', {hello_port}, {WORKERS}, {THREADS}, 'gunicorn', 'bench.web_hello:application')"
         )
-        hello = Server([sys.executable, "-c", hello_code], env, hello_port)
+        hello = Server([sys.executable, "-c", hello_code], env, hello_port, "/")
         try:
             base = f"http://127.0.0.1:{app_port}"
             client_cookie = f"sessionid={prepared['client_session']}"
@@ -315,6 +315,9 @@ def run() -> str:
                 )
                 for clients in DASHBOARD_THERAPISTS
             }
+            # The lesson page too, so every kind of page has been served before the sizes are read.
+            with urllib.request.urlopen(f"{base}/learn/psoas/", timeout=60) as lesson_page:
+                lesson_page.read()
             app_rss, hello_rss = app.worker_rss_mb(), hello.worker_rss_mb()
         finally:
             app.stop()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import segno
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.calendarfeed.feed import build_feed
-from psoascare.web.calendarfeed.models import CalendarFeed, webcal_url
+from psoascare.web.calendarfeed.models import CalendarFeed, live_feed_version, webcal_url
 
 FEED_CACHE_SECONDS = 24 * 3600
 # The bytes are keyed by their full version, so a copy can never be stale: each process keeps the most-polled
@@ -53,12 +54,12 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     The bytes are cached per token and version (assignment, safety state, day), in Redis where configured, and
     the answer carries an ETag and Last-Modified, so a calendar app that asks again gets a 304 while nothing
     changed. Cache-Control is private: the URL is a secret, and no shared cache may keep a copy."""
-    calendar_feed = CalendarFeed.live_with_version(token)
-    if calendar_feed is None:
+    found = live_feed_version(token)
+    if found is None:
         raise Http404("No such calendar")
-    version = calendar_feed.version()
+    client_id, version = found
     key = f"calendar-feed:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{version}"
-    body, built = _cached_feed(key, lambda: build_feed(calendar_feed.client))
+    body, built = _cached_feed(key, lambda: build_feed(User.objects.select_related("profile").get(pk=client_id)))
     etag = f'"{version}"'
     last_modified = math.floor(built)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
