@@ -176,7 +176,7 @@ def test_it_speaks_the_cues_in_order() -> None:
     clock.advance(15)
     cues += [c.text for c in session.tick()]
     assert session.remaining_seconds() == 30
-    clock.advance(145)  # exactly to the end: the record's end time is when a tick sees it finished
+    clock.advance(165)  # exactly to the end: the record's end time is when a tick sees it finished
     cues += [c.text for c in session.tick()]
     assert cues == [
         "Get ready: Bed-edge hang (Thomas position). Left leg first.",
@@ -190,7 +190,7 @@ def test_it_speaks_the_cues_in_order() -> None:
         "All done. Well done.",
     ]
     record = session.record()
-    assert record.ended_at - record.started_at == timedelta(seconds=160)
+    assert record.ended_at - record.started_at == timedelta(seconds=180)  # two 15 s switches
 
 
 def test_it_freezes_the_countdown_while_paused() -> None:
@@ -235,7 +235,7 @@ def test_it_stays_paused_after_a_skip() -> None:
 def test_it_keeps_what_was_done_when_abandoned() -> None:
     session, clock = bed_edge_session()
     session.start()
-    clock.advance(15 + 30 + 5 + 10)  # prepare, left hold, switch, 10 s of the right hold
+    clock.advance(15 + 30 + 15 + 10)  # prepare, left hold, switch (15 s), 10 s of the right hold
     session.abandon()
     record = session.record()
     assert session.state is State.ABANDONED and not record.completed
@@ -243,7 +243,7 @@ def test_it_keeps_what_was_done_when_abandoned() -> None:
         ("left", 30, False),
         ("right", 10, False),
     ]
-    assert record.ended_at - record.started_at == timedelta(seconds=60)
+    assert record.ended_at - record.started_at == timedelta(seconds=70)
     with pytest.raises(SessionError):
         session.skip()
 

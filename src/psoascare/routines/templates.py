@@ -29,7 +29,7 @@ from psoascare.routines.library import (
 )
 
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_SWITCH_SECONDS: Final = 5.0
+DEFAULT_SWITCH_SECONDS: Final = 15.0  # time to move across a bed and settle the other leg
 
 # Bounds a therapist may set for resisted stretching. The sources give about 20 % effort, 3–10 s
 # contractions, 2–3 s relaxation, about 3 reps and a 5–60 s final stretch; the bounds are wider so a
@@ -196,6 +196,7 @@ class RoutineTemplate:
         times: Sequence[str | time] | None = None,
         days: Sequence[str] | str | None = None,
         move_every_minutes: int | None = None,
+        switch_seconds: float | None = None,
         library: ExerciseLibrary | None = None,
     ) -> RoutineTemplate:
         """A validated copy with the therapist's changes.
@@ -248,6 +249,8 @@ class RoutineTemplate:
             changed = dataclasses.replace(changed, days=_parse_days(days, label))
         if move_every_minutes is not None:
             changed = dataclasses.replace(changed, move_every_minutes=move_every_minutes)
+        if switch_seconds is not None:
+            changed = dataclasses.replace(changed, switch_seconds=float(switch_seconds))
         return changed.validate(library)
 
 

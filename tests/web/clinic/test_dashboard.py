@@ -72,7 +72,8 @@ class ClientPageTestCase(BaseTestCase):
         response = self.client.get(f"/clinic/clients/{self.client_a.pk}/")
         chart = response.context["pain_chart"]
         self.assertIn('role="img"', chart)
-        self.assertIn("meaningful improvement (−1.8)", chart)  # 30 % of 6 is less than 2 points
+        # 2 points below the first week's mean, whatever 30 % would say (Childs et al. 2005).
+        self.assertIn("meaningful improvement (−2)", chart)
         self.assertEqual(chart.count("<circle"), 3)
         self.assertContains(response, "<td>6</td>", html=False)
 

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.utils import timezone
 
-from psoascare.web.journal.models import CompletedItem, PainRecord
+from psoascare.desk.records import DeskEvent as DeskEventRecord
+from psoascare.desk.records import DeskEventKind
+from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord
+from psoascare.web.journal.today import today_for
+from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 
 
@@ -31,21 +37,58 @@ class TodayTestCase(BaseTestCase):
             self.assertEqual(moves, [])
 
     def test_it_records_a_tick_with_a_timestamp(self) -> None:
+        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])  # open at any hour
         self.client.force_login(self.client_a)
         before = timezone.now()
-        response = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730"})
+        response = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"})
         self.assertRedirects(response, "/today/")
         item = CompletedItem.objects.get(client=self.client_a)
-        self.assertEqual(item.item_key, "bed-edge-hang:left:0730")
+        self.assertEqual(item.item_key, "bed-edge-hang:left:0000")
         self.assertGreaterEqual(item.done_at, before)
         page = self.client.get("/today/")
         self.assertContains(page, "done at")
 
     def test_it_undoes_a_tick(self) -> None:
+        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
         self.client.force_login(self.client_a)
-        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730"})
-        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0730", "undo": "on"})
+        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"})
+        self.assertTrue(CompletedItem.objects.exists())
+        self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000", "undo": "on"})
         self.assertFalse(CompletedItem.objects.exists())
+
+    def test_it_says_what_was_saved_and_forgets_it_with_the_session(self) -> None:
+        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        self.client.force_login(self.client_a)
+        page = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"}, follow=True)
+        self.assertContains(page, 'role="status"')
+        self.assertContains(page, "Well done.")
+        self.assertContains(self.client.post("/today/pain/", {"score": "3"}, follow=True), "Pain saved: 3/10.")
+        self.client.post("/today/pain/", {"score": "4"})  # not shown before the log-out
+        self.client.logout()
+        self.client.force_login(self.client_b)
+        self.assertNotContains(self.client.get("/today/"), "Pain saved")
+
+    def test_items_later_today_cannot_be_ticked_yet(self) -> None:
+        noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
+        today = today_for(self.client_a, now=noon)
+        opened = {item.due.key: item.is_open for item in today.items if item.due.kind == "stretch"}
+        self.assertTrue(opened["bed-edge-hang:left:0730"])
+        self.assertFalse(opened["bed-edge-hang:left:2130"])  # opens at 20:30
+        evening = today_for(self.client_a, now=noon.replace(hour=20, minute=45))
+        self.assertIn("bed-edge-hang:left:2130", evening.open_keys)
+
+    def test_a_desk_timer_break_ticks_the_hourly_move_nearest_it(self) -> None:
+        day = timezone.localdate()
+        if day.weekday() >= 5:
+            day -= timedelta(days=day.weekday() - 4)  # moves are due on working days: use last Friday
+        at = timezone.make_aware(datetime.combine(day, time(10, 20)))
+        event = DeskEventRecord(DeskEventKind.BREAK_TAKEN, at, at + timedelta(minutes=3))
+        DeskEvent.objects.create_from_event(self.client_a, event, source="web")
+        ticked = CompletedItem.objects.get(client=self.client_a)
+        self.assertEqual((ticked.day, ticked.item_key.split(":")[-1]), (day, "1000"))
+        bout = DeskEventRecord(DeskEventKind.SITTING_BOUT, at, at + timedelta(minutes=50))
+        DeskEvent.objects.create_from_event(self.client_a, bout, source="web")  # sitting ticks nothing
+        self.assertEqual(CompletedItem.objects.count(), 1)
 
     def test_it_rejects_an_item_that_is_not_due(self) -> None:
         self.client.force_login(self.client_a)
@@ -97,8 +140,6 @@ class PainTestCase(BaseTestCase):
 
 class GuidedSessionCreditTestCase(BaseTestCase):
     def _record(self, hour: int, minute: int, skipped_right: bool = False) -> None:
-        from datetime import datetime, timedelta
-
         from psoascare.routines.records import SessionRecord
         from psoascare.web.journal.models import StretchSession
 
@@ -131,7 +172,7 @@ class GuidedSessionCreditTestCase(BaseTestCase):
         )
         StretchSession.objects.create_from_record(self.client_a, record, source="web")
 
-    def test_it_ticks_the_nearest_slot_for_the_sides_done(self) -> None:
+    def test_it_ticks_the_latest_open_slot_for_the_sides_done(self) -> None:
         self._record(20, 50)
         keys = set(CompletedItem.objects.values_list("item_key", flat=True))
         self.assertEqual(keys, {"bed-edge-hang:left:2130", "bed-edge-hang:right:2130"})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from psoascare.web.journal.models import CompletedItem, PainRecord
 from tests.web.base import BaseTestCase
 
-TODAY_QUERY_BUDGET = 9  # session, user with profiles, 3 for the safety gate, assignment, ticks, pain, PSFS
+TODAY_QUERY_BUDGET = 10  # session, user with profiles, 3 for the safety gate, assignment, ticks, pain, PSFS, unread
 
 
 class TodayQueriesTestCase(BaseTestCase):

@@ -22,7 +22,7 @@ class ClientExportJsonTests(BaseTestCase):
         self.assertIn("attachment", response["Content-Disposition"])
         document = response.json()
         self.assertEqual(document["client"], "alice")
-        self.assertEqual([row["note"] for row in document["tables"]["journal.PainRecord"]], ["alice pain note"])
+        self.assertEqual([row["note"] for row in document["tables"]["Pain"]], ["alice pain note"])
         self.assertNotIn("bob", response.content.decode("utf-8"))
 
     def test_it_writes_the_export_to_the_access_log(self) -> None:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import models
 
 from psoascare.web.api.models import ApiToken
+from psoascare.web.privacy.export import table_title
 from psoascare.web.programs.models import Assignment
 from tests.web.base import BaseTestCase
 from tests.web.privacy.helpers import is_login_redirect
@@ -84,19 +85,19 @@ class ExportJsonTests(BaseTestCase):
     def test_it_contains_the_clients_rows(self) -> None:
         _, document = self.export()
         tables = document["tables"]
-        self.assertEqual([row["note"] for row in tables["journal.PainRecord"]], ["alice pain note"])
-        self.assertEqual([row["label"] for row in tables["journal.CompletedItem"]], ["alice tick"])
-        self.assertEqual([row["title"] for row in tables["journal.StretchSession"]], ["alice session"])
-        self.assertEqual(tables["journal.StretchSession"][0]["steps"][0]["done_seconds"], 30)
-        self.assertEqual([row["detail"] for row in tables["journal.DeskEvent"]], ["alice desk event"])
-        self.assertEqual([row["name"] for row in tables["api.ApiToken"]], ["alice laptop"])
-        self.assertEqual([row["template_slug"] for row in tables["programs.Assignment"]], ["bed-edge"])
-        self.assertEqual(tables["programs.Assignment"][0]["therapist"], "xena")
-        self.assertEqual(tables["accounts.Profile"][0]["role"], "client")
+        self.assertEqual([row["note"] for row in tables["Pain"]], ["alice pain note"])
+        self.assertEqual([row["label"] for row in tables["Ticked items"]], ["alice tick"])
+        self.assertEqual([row["title"] for row in tables["Guided sessions"]], ["alice session"])
+        self.assertEqual(tables["Guided sessions"][0]["steps"][0]["done_seconds"], 30)
+        self.assertEqual([row["detail"] for row in tables["Desk timer events"]], ["alice desk event"])
+        self.assertEqual([row["name"] for row in tables["Desk timer tokens"]], ["alice laptop"])
+        self.assertEqual([row["template_slug"] for row in tables["Programme"]], ["bed-edge"])
+        self.assertEqual(tables["Programme"][0]["therapist"], "xena")
+        self.assertEqual(tables["Profile"][0]["role"], "client")
 
     def test_it_contains_the_account_without_the_password(self) -> None:
         _, document = self.export()
-        (account,) = document["tables"]["account"]
+        (account,) = document["tables"]["Account"]
         self.assertEqual(account["username"], "alice")
         self.assertEqual(account["email"], "alice@example.org")
         self.assertIn("date_joined", account)
@@ -128,12 +129,12 @@ class ExportJsonTests(BaseTestCase):
         linked = models_with_a_user_link()
         self.assertIn("journal.PainRecord", [model._meta.label for model in linked])
         for model in linked:
-            self.assertIn(model._meta.label, document["tables"])
+            self.assertIn(table_title(model), document["tables"])
 
     def test_it_has_every_row_that_points_at_the_client(self) -> None:
         _, document = self.export()
         for model in models_with_a_user_link():
-            exported = len(document["tables"][model._meta.label])
+            exported = len(document["tables"][table_title(model)])
             self.assertGreaterEqual(exported, rows_pointing_at(model, self.client_a), model._meta.label)
 
     def test_it_has_the_rows_of_rows_that_belong_to_the_client(self) -> None:
@@ -143,7 +144,7 @@ class ExportJsonTests(BaseTestCase):
             for field in links_to_user_rows(model):
                 owned = [obj.pk for obj in field.related_model._default_manager.all() if points_at(obj, self.client_a)]
                 expected = model._default_manager.filter(**{f"{field.attname}__in": owned}).count()
-                exported = len(document["tables"][model._meta.label])
+                exported = len(document["tables"][table_title(model)])
                 self.assertGreaterEqual(exported, expected, f"{model._meta.label}.{field.name}")
 
     def test_it_has_the_change_history_of_the_clients_assignment_only(self) -> None:
@@ -155,7 +156,7 @@ class ExportJsonTests(BaseTestCase):
         for assignment, marker in ((self.client_a.assignment, "alice"), (bobs_assignment, "bob")):
             change_model.objects.create(assignment=assignment, changed_by=self.therapist_x, changes={marker: [1, 2]})
         text, document = self.export()
-        changes = [row["changes"] for row in document["tables"]["programs.AssignmentChange"]]
+        changes = [row["changes"] for row in document["tables"]["Programme changes"]]
         self.assertEqual(changes, [{"alice": [1, 2]}])
         self.assertNotIn("bob", text)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 
 from psoascare.web.journal.models import PainRecord
@@ -35,25 +36,25 @@ class ExportZipTests(BaseTestCase):
 
     def test_it_has_the_clients_rows_and_not_other_clients(self) -> None:
         archive = self.archive()
-        self.assertEqual([row["note"] for row in self.read_table(archive, "journal.PainRecord")], ["alice pain note"])
-        self.assertEqual([row["detail"] for row in self.read_table(archive, "journal.DeskEvent")], ["alice desk event"])
+        self.assertEqual([row["note"] for row in self.read_table(archive, "Pain")], ["alice pain note"])
+        self.assertEqual([row["detail"] for row in self.read_table(archive, "Desk timer events")], ["alice desk event"])
         for name in archive.namelist():
             self.assertNotIn("bob", archive.read(name).decode("utf-8"), name)
 
     def test_it_writes_a_header_row_even_for_an_empty_table(self) -> None:
         archive = self.archive()
-        header = archive.read("lessons.Resource.csv").decode("utf-8").splitlines()
+        header = archive.read("Articles and videos.csv").decode("utf-8").splitlines()
         self.assertEqual(len(header), 1)
         self.assertIn("title", header[0].split(","))
 
     def test_it_keeps_non_ascii_text_in_utf8(self) -> None:
         PainRecord.record(self.client_a, DAY, 5, note="Rücken steif — ça va")
-        rows = self.read_table(self.archive(), "journal.PainRecord")
+        rows = self.read_table(self.archive(), "Pain")
         self.assertEqual(rows[0]["note"], "Rücken steif — ça va")
 
     def test_it_quotes_text_that_a_spreadsheet_would_run_as_a_formula(self) -> None:
         PainRecord.record(self.client_a, DAY, 5, note='=HYPERLINK("http://example.org","x")')
-        rows = self.read_table(self.archive(), "journal.PainRecord")
+        rows = self.read_table(self.archive(), "Pain")
         self.assertEqual(rows[0]["note"], '\'=HYPERLINK("http://example.org","x")')
         self.assertEqual(rows[0]["score"], "5")
 
@@ -67,3 +68,9 @@ class ExportZipTests(BaseTestCase):
     def test_it_sends_anonymous_users_to_log_in(self) -> None:
         self.client.logout()
         self.assertTrue(is_login_redirect(self.client.get(URL)))
+
+    def test_it_names_its_files_in_words_not_model_names(self) -> None:
+        names = self.archive().namelist()
+        self.assertIn("Pain.csv", names)
+        self.assertIn("Safety answers.csv", names)
+        self.assertEqual([name for name in names if re.match(r"^[a-z_]+\.[A-Z]", name)], [])

@@ -13,6 +13,7 @@ def assign_data(**changes: object) -> dict[str, object]:
         "times": "07:30, 21:30",
         "days": ALL_DAYS,
         "move_every_minutes": "60",
+        "switch_seconds": "15",
         "work_start": "09:00",
         "work_end": "17:00",
         "work_days": WORK_DAYS,
@@ -81,6 +82,7 @@ class AssignTestCase(BaseTestCase):
             "doses-TOTAL_FORMS": "1",
             "doses-INITIAL_FORMS": "1",
             "doses-0-exercise": "bed-edge-hang",
+            "doses-0-doses_for": "bed-edge",
             "doses-0-hold_seconds": "45",
             "doses-0-sets": "3",
         }
@@ -94,7 +96,31 @@ class AssignTestCase(BaseTestCase):
         self.assertEqual(len(changes), 2)
         self.assertEqual(changes[1].changes["item_overrides"][1], {"bed-edge-hang": {"sets": 3, "hold_seconds": 45}})
         page = self.client.get(f"/programmes/clients/{self.client_b.pk}/")
-        self.assertContains(page, "item_overrides")
+        self.assertContains(
+            page, "Hold of Bed-edge hang (Thomas position) changed from the routine&#x27;s dose to 45 s"
+        )
+        self.assertContains(page, "Times set to 06:45, 22:00")
+        self.assertNotContains(page, "item_overrides")
+
+    def test_it_shows_the_routines_doses_from_the_first_save_and_keeps_them(self) -> None:
+        self.client.force_login(self.therapist_x)
+        url = f"/programmes/clients/{self.client_b.pk}/"
+        page = self.client.get(url)  # no programme yet: the rows of the routine offered first, with its doses
+        self.assertContains(page, 'name="doses-0-hold_seconds"')
+        self.assertContains(page, 'placeholder="30"')
+        first = {
+            "doses-TOTAL_FORMS": "1",
+            "doses-INITIAL_FORMS": "1",
+            "doses-0-exercise": "bed-edge-hang",
+            "doses-0-doses_for": "bed-edge",
+            "doses-0-hold_seconds": "40",
+        }
+        self.client.post(url, assign_data(**first))
+        template = Assignment.objects.get(client=self.client_b).template()
+        self.assertEqual(template.dose(template.items[0]).hold_seconds, 40)
+        # Doses shown for one routine never land on another chosen in the same save.
+        self.client.post(url, assign_data(template="psoas-care", **first))
+        self.assertEqual(Assignment.objects.get(client=self.client_b).item_overrides, {})
 
     def test_it_refuses_bad_doses_and_times(self) -> None:
         self.client.force_login(self.therapist_x)

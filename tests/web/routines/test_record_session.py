@@ -33,7 +33,7 @@ class RecordSessionTestCase(BaseTestCase):
         self.assertEqual(response.json()["url"], f"/journal/sessions/{stored.pk}/")
 
     def test_it_stores_an_abandoned_session_with_what_was_done(self) -> None:
-        response = self.post(played(abandon_after=15 + 30 + 5 + 10))
+        response = self.post(played(abandon_after=15 + 30 + 15 + 10))
         self.assertEqual(response.status_code, 201, response.content)
         stored = StretchSession.objects.get(client=self.client_a)
         self.assertFalse(stored.completed)

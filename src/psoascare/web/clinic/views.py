@@ -7,16 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from psoascare.knowledge.outcomes import NPRS_MEANINGFUL_FRACTION, NPRS_MEANINGFUL_POINTS, PSFS_MEANINGFUL_POINTS
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
-from psoascare.web.clinic.charts import change_thresholds, line_chart
 from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSettingsForm
 from psoascare.web.clinic.models import Alert, Message
 from psoascare.web.clinic.overview import dashboard as clinic_dashboard
 from psoascare.web.clinic.overview import summarise
 from psoascare.web.clinic.timeline import timeline
 from psoascare.web.forms import bound_data
-from psoascare.web.journal.models import DeskEvent, PainRecord, PsfsAssessment, RedFlagScreening
+from psoascare.web.journal.models import DeskEvent, RedFlagScreening
+from psoascare.web.journal.progress import progress_charts
 from psoascare.web.journal.safety import resume_routine
 from psoascare.web.lessons.models import Resource
 from psoascare.web.privacy.audit import record_access, record_page_access
@@ -34,40 +33,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "clinic/dashboard.html", context)
 
 
-def _charts(client_id: int) -> dict[str, object]:
-    since = timezone.localdate() - timedelta(days=90)
-    pain = [
-        (r.day, float(r.score)) for r in PainRecord.objects.filter(client_id=client_id, day__gte=since).order_by("day")
-    ]
-    psfs = [(a.taken_on, a.score) for a in PsfsAssessment.objects.filter(client_id=client_id).order_by("taken_on")]
-    pain_lines = change_thresholds(pain[0][1], NPRS_MEANINGFUL_POINTS, NPRS_MEANINGFUL_FRACTION, True) if pain else []
-    psfs_lines = change_thresholds(psfs[0][1], PSFS_MEANINGFUL_POINTS, None, False) if psfs else []
-    return {
-        "pain_points": pain,
-        "psfs_points": psfs,
-        "pain_chart": line_chart(
-            pain,
-            title="Pain (0–10) over the last 90 days",
-            y_min=0,
-            y_max=10,
-            thresholds=pain_lines,
-            description="Daily pain scores; the dashed line marks a meaningful improvement from the first score "
-            "(2 points or 30 %, Farrar et al. 2001).",
-            element_id="pain-chart",
-        ),
-        "psfs_chart": line_chart(
-            psfs,
-            title="Activities score (PSFS, 0–10)",
-            y_min=0,
-            y_max=10,
-            thresholds=psfs_lines,
-            description="Mean PSFS rating; the dashed line marks a meaningful improvement of 2 points "
-            "(Stratford et al. 1995).",
-            element_id="psfs-chart",
-        ),
-    }
-
-
 @therapist_required
 def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_of(request.user, client_id)
@@ -83,7 +48,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         "desk_break_count": DeskEvent.objects.filter(
             client=client, started_at__gte=timezone.now() - timedelta(days=7)
         ).count(),
-        **_charts(client.pk),
+        **progress_charts(client),
     }
     return render(request, "clinic/client_detail.html", context)
 

@@ -130,7 +130,10 @@ class StretchSession(models.Model):
 
 class DeskEventManager(models.Manager["DeskEvent"]):
     def create_from_event(self, client: User, event: DeskEventRecord, source: str) -> DeskEvent:
-        return self.create(
+        """Store the event; a break also ticks the hourly move it stands for on the Today page."""
+        from psoascare.web.journal.today import credit_break
+
+        row = self.create(
             client=client,
             kind=str(event.kind.value if hasattr(event.kind, "value") else event.kind),
             started_at=event.started_at,
@@ -138,6 +141,8 @@ class DeskEventManager(models.Manager["DeskEvent"]):
             detail=event.detail,
             source=source,
         )
+        credit_break(row)
+        return row
 
 
 class DeskEvent(models.Model):

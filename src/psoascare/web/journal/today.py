@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from psoascare.routines.schedule import DueItem
-from psoascare.web.journal.models import CompletedItem, PainRecord, StretchSession
+from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, StretchSession
 from psoascare.web.programs.models import Assignment
 
 
@@ -50,8 +50,8 @@ class Today:
         return list(grouped.items())
 
 
-def today_for(client: User, day: date | None = None) -> Today:
-    now = timezone.localtime()
+def today_for(client: User, day: date | None = None, now: datetime | None = None) -> Today:
+    now = timezone.localtime(now)
     day = day or now.date()
     is_open = (lambda item: True) if day < now.date() else (lambda item: day == now.date() and item.is_open(now.time()))
     assignment = Assignment.objects.filter(client=client).first()
@@ -98,3 +98,34 @@ def credit_session(session: StretchSession) -> list[str]:
             )
             ticked.append(item.key)
     return ticked
+
+
+BREAK_KINDS = ("break_taken", "natural_break")
+
+
+def credit_break(event: DeskEvent) -> str | None:
+    """Tick the hourly move a desk-timer break (web or desktop) stands for: of the open move items not yet
+    done that day, the one whose time is nearest the break. Returns the key ticked, if any."""
+    if event.kind not in BREAK_KINDS:
+        return None
+    at = timezone.localtime(event.started_at)
+    assignment = Assignment.objects.filter(client=event.client).first()
+    if assignment is None:
+        return None
+    done = set(CompletedItem.objects.filter(client=event.client, day=at.date()).values_list("item_key", flat=True))
+    minutes = at.hour * 60 + at.minute
+    candidates = [
+        item
+        for item in assignment.due_on(at.date())
+        if item.kind == "move" and item.is_open(at.time()) and item.key not in done
+    ]
+    if not candidates:
+        return None
+    item = min(candidates, key=lambda due: abs(due.at.hour * 60 + due.at.minute - minutes))
+    CompletedItem.objects.get_or_create(
+        client=event.client,
+        day=at.date(),
+        item_key=item.key,
+        defaults={"label": item.label, "done_at": event.started_at},
+    )
+    return item.key

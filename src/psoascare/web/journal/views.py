@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,6 +18,7 @@ from psoascare.web.journal.models import (
     StretchSession,
     screening_needed,
 )
+from psoascare.web.journal.progress import progress_charts
 from psoascare.web.journal.safety import (
     SafetyState,
     clinic_red_flags,
@@ -60,6 +62,8 @@ def tick_item(request: AuthenticatedHttpRequest) -> HttpResponse:
         context = _today_context(request.user, PainForm(), today_data, tick_errors=form.errors)
         return render(request, "journal/today.html", context, status=400)
     tick(request.user, today_data, form.cleaned_data["item_key"], undo=form.cleaned_data["undo"])
+    label = today_data.item(form.cleaned_data["item_key"]).label
+    messages.success(request, f"Undone: {label}." if form.cleaned_data["undo"] else f"Done: {label}. Well done.")
     return redirect("today")
 
 
@@ -71,12 +75,14 @@ def record_pain(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "journal/today.html", _today_context(request.user, form), status=400)
     day = timezone.localdate()
     PainRecord.record(request.user, day, form.cleaned_data["score"], form.cleaned_data["note"])
+    messages.success(request, f"Pain saved: {form.cleaned_data['score']}/10.")
     return redirect("safety_check" if screening_needed(request.user, day) else "today")
 
 
 @client_required
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
+        **progress_charts(request.user),
         "pain_records": PainRecord.objects.filter(client=request.user)[:90],
         "sessions": StretchSession.objects.filter(client=request.user)[:30],
     }
@@ -90,6 +96,7 @@ def pain_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PainForm(bound_data(request), initial={"score": record.score, "note": record.note})
     if request.method == "POST" and form.is_valid():
         PainRecord.record(request.user, record.day, form.cleaned_data["score"], form.cleaned_data["note"])
+        messages.success(request, "Pain changed.")
         return redirect("journal:history")
     return render(request, "journal/pain_detail.html", {"record": record, "form": form})
 
@@ -145,6 +152,7 @@ def psfs(request: AuthenticatedHttpRequest) -> HttpResponse:
             screening = screen(request.user, RedFlagScreening.Trigger.PSFS, flags_form.answers())
         if screening.flagged:
             return _safety_result(request, screening, "")
+        messages.success(request, "Your ratings are saved. We will ask again in two weeks.")
         return redirect("journal:history")
     context = {"form": form, "flags_form": flags_form, "previous": previous, "flags": clinic_red_flags()}
     return render(request, "journal/psfs.html", context, status=400 if form.errors or flags_form.errors else 200)

@@ -26,7 +26,29 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 PROJECT_APP_PREFIX = "psoascare.web."
-ACCOUNT_TABLE = "account"
+ACCOUNT_TABLE = "Account"
+# What each table is called in the export a person reads (file names in the ZIP, keys in the JSON); a model not
+# listed here is called by its verbose name, so a new one is never left out.
+TABLE_TITLES = {
+    "accounts.Profile": "Profile",
+    "accounts.Invitation": "Invitations",
+    "lessons.Resource": "Articles and videos",
+    "programs.ProgrammeTemplate": "Programme templates",
+    "programs.Assignment": "Programme",
+    "programs.AssignmentChange": "Programme changes",
+    "journal.PainRecord": "Pain",
+    "journal.CompletedItem": "Ticked items",
+    "journal.StretchSession": "Guided sessions",
+    "journal.DeskEvent": "Desk timer events",
+    "journal.PsfsAssessment": "Activity ratings (PSFS)",
+    "journal.RedFlagScreening": "Safety answers",
+    "clinic.Message": "Messages",
+    "clinic.Alert": "Alerts to the therapist",
+    "routines_web.CustomExercise": "Therapist's own exercises",
+    "calendarfeed.CalendarFeed": "Calendar feed",
+    "privacy.AccessLogEntry": "Who opened the record",
+    "api.ApiToken": "Desk timer tokens",
+}
 ACCOUNT_FIELDS = ("id", "username", "first_name", "last_name", "email", "date_joined", "last_login", "is_active")
 SECRET_WORDS = ("token", "hash", "password")
 OWNERSHIP_DEPTH = 2
@@ -115,7 +137,11 @@ def model_table(model: type[models.Model], condition: Q) -> Table:
             else:
                 row[column_name(field)] = plain(getattr(obj, field.attname))
         rows.append(row)
-    return Table(model._meta.label, tuple(column_name(field) for field in fields), rows)
+    return Table(table_title(model), tuple(column_name(field) for field in fields), rows)
+
+
+def table_title(model: type[models.Model]) -> str:
+    return TABLE_TITLES.get(model._meta.label) or str(model._meta.verbose_name_plural).capitalize()
 
 
 def account_table(client: User) -> Table:

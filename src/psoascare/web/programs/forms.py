@@ -106,7 +106,19 @@ class AssignForm(ScheduleFields):
     work_days = forms.MultipleChoiceField(
         label="Working days", choices=DAY_CHOICES, widget=forms.CheckboxSelectMultiple
     )
-    field_order = ["template", "times", "days", "move_every_minutes", "work_start", "work_end", "work_days"]
+    switch_seconds = forms.IntegerField(
+        label="Seconds to change sides (5–60; enough to move across a bed)", min_value=5, max_value=60
+    )
+    field_order = [
+        "template",
+        "times",
+        "days",
+        "move_every_minutes",
+        "switch_seconds",
+        "work_start",
+        "work_end",
+        "work_days",
+    ]
 
     def __init__(self, *args: Any, therapist: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,6 +134,7 @@ class AssignForm(ScheduleFields):
                 "times": "07:30, 21:30",
                 "days": [str(d) for d in range(7)],
                 "move_every_minutes": 60,
+                "switch_seconds": 15,
                 "work_start": "09:00",
                 "work_end": "17:00",
                 "work_days": [str(d) for d in range(5)],
@@ -132,6 +145,7 @@ class AssignForm(ScheduleFields):
             "times": ", ".join(assignment.times),
             "days": [str(d) for d in assignment.days],
             "move_every_minutes": assignment.move_every_minutes,
+            "switch_seconds": assignment.switch_seconds,
             "work_start": assignment.work_start,
             "work_end": assignment.work_end,
             "work_days": [str(d) for d in assignment.work_days],
@@ -148,9 +162,10 @@ class DoseForm(forms.Form):
     """The client's own dose for one exercise of the assigned routine (empty: the routine's dose)."""
 
     exercise = forms.CharField(widget=forms.HiddenInput)
-    sets = forms.IntegerField(min_value=1, max_value=10, required=False)
-    hold_seconds = forms.IntegerField(min_value=5, max_value=300, required=False)
-    reps = forms.IntegerField(min_value=1, max_value=50, required=False)
+    doses_for = forms.CharField(widget=forms.HiddenInput, required=False)  # the routine these rows belong to
+    sets = forms.IntegerField(min_value=1, max_value=10, required=False, label="Sets")
+    hold_seconds = forms.IntegerField(min_value=5, max_value=300, required=False, label="Hold (s)")
+    reps = forms.IntegerField(min_value=1, max_value=50, required=False, label="Reps")
 
     def override(self) -> tuple[str, dict[str, int]]:
         data = self.cleaned_data

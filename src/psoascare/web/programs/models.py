@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from psoascare.routines.library import default_library
 from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_items, parse_time
-from psoascare.routines.templates import RoutineTemplate, get_routine, parse_item
+from psoascare.routines.templates import RoutineError, RoutineTemplate, get_routine, parse_item
 
 
 def default_times() -> list[str]:
@@ -92,6 +92,10 @@ class Assignment(models.Model):
     move_every_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, default=60, validators=[MinValueValidator(20), MaxValueValidator(120)]
     )
+    # Seconds between one side and the other: enough to move across a bed and settle the other leg.
+    switch_seconds = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(5), MaxValueValidator(60)]
+    )
     work_start = models.TimeField(default=time(9, 0))
     work_end = models.TimeField(default=time(17, 0))
     work_days = models.JSONField(default=working_days)
@@ -150,6 +154,7 @@ class Assignment(models.Model):
             times=list(self.times),
             days=[WEEKDAY_NAMES[int(d)] for d in self.days],
             move_every_minutes=self.move_every_minutes,
+            switch_seconds=self.switch_seconds,
         )
 
     def scheduled_exercises(self) -> list[ScheduledExercise]:
@@ -168,6 +173,14 @@ class Assignment(models.Model):
         days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
         schedule, exercises = self.schedule(), self.scheduled_exercises()
         return {day: due_items(schedule, exercises, day) for day in days}
+
+
+def base_routine(therapist: User, slug: str) -> RoutineTemplate:
+    """A routine a therapist can assign, before any client's changes: their own programme or a packaged one."""
+    if slug.startswith(PROGRAMME_PREFIX):
+        programme = ProgrammeTemplate.objects.get(therapist=therapist, pk=int(slug.removeprefix(PROGRAMME_PREFIX)))
+        return programme.as_routine()
+    return get_routine(slug)
 
 
 def routine_for_client(user: User, slug: str) -> RoutineTemplate:
@@ -193,7 +206,67 @@ class AssignmentChange(models.Model):
         return f"{self.assignment} changed {self.changed_at:%Y-%m-%d}"
 
     def lines(self) -> list[str]:
-        return [f"{field}: {old!r} → {new!r}" for field, (old, new) in self.changes.items()]
+        """Each change in words ("Hold of Bed-edge hang changed from 30 s to 45 s")."""
+        lines: list[str] = []
+        for field, (old, new) in self.changes.items():
+            if field == "item_overrides":
+                lines += _dose_lines(old or {}, new or {})
+            else:
+                lines.append(_field_line(field, old, new))
+        return lines
+
+
+def _routine_title(slug: str) -> str:
+    if slug.startswith(PROGRAMME_PREFIX):
+        programme = ProgrammeTemplate.objects.filter(pk=int(slug.removeprefix(PROGRAMME_PREFIX))).first()
+        return programme.title if programme else "a programme since deleted"
+    try:
+        return get_routine(slug).title
+    except (RoutineError, KeyError):
+        return slug
+
+
+def _day_names(days: list[int]) -> str:
+    if sorted(days) == list(range(7)):
+        return "every day"
+    return ", ".join(WEEKDAY_NAMES[int(day)].capitalize() for day in sorted(days))
+
+
+CHANGE_WORDS: dict[str, tuple[str, Any]] = {
+    "template_slug": ("Routine", _routine_title),
+    "times": ("Times", lambda times: ", ".join(times)),
+    "days": ("Days", _day_names),
+    "move_every_minutes": ("Move reminders", lambda minutes: f"every {minutes} min"),
+    "switch_seconds": ("Time to change sides", lambda seconds: f"{seconds} s"),
+    "work_start": ("Working hours start", str),
+    "work_end": ("Working hours end", str),
+    "work_days": ("Working days", _day_names),
+}
+DOSE_WORDS = {"sets": ("Sets", ""), "hold_seconds": ("Hold", " s"), "reps": ("Reps", "")}
+
+
+def _field_line(field: str, old: Any, new: Any) -> str:
+    label, say = CHANGE_WORDS.get(field, (field.replace("_", " ").capitalize(), str))
+    if old in (None, "", []):
+        return f"{label} set to {say(new)}"
+    if new in (None, "", []):
+        return f"{label} turned off (was {say(old)})"
+    return f"{label} changed from {say(old)} to {say(new)}"
+
+
+def _dose_lines(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> list[str]:
+    library = default_library()
+    lines = []
+    for exercise in sorted(set(old) | set(new)):
+        title = library.get(exercise).title if exercise in library else exercise
+        for key, (label, unit) in DOSE_WORDS.items():
+            before, after = old.get(exercise, {}).get(key), new.get(exercise, {}).get(key)
+            if before == after:
+                continue
+            was = f"{before:g}{unit}" if before is not None else "the routine's dose"
+            now = f"{after:g}{unit}" if after is not None else "the routine's dose"
+            lines.append(f"{label} of {title} changed from {was} to {now}")
+    return lines
 
 
 TRACKED_FIELDS = (
@@ -202,6 +275,7 @@ TRACKED_FIELDS = (
     "times",
     "days",
     "move_every_minutes",
+    "switch_seconds",
     "work_start",
     "work_end",
     "work_days",

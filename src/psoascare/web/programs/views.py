@@ -10,11 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from psoascare.routines.library import default_library
+from psoascare.routines.templates import RoutineTemplate
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, therapist_required
 from psoascare.web.forms import bound_data
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.programs.forms import AssignForm, DoseFormSet, ItemFormSet, ProgrammeForm, build_programme
-from psoascare.web.programs.models import Assignment, ProgrammeTemplate, record_change, snapshot
+from psoascare.web.programs.models import Assignment, ProgrammeTemplate, base_routine, record_change, snapshot
 
 
 @therapist_required
@@ -38,6 +40,7 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
     if request.method == "POST" and form.is_valid() and items.is_valid():
         try:
             build_programme(request.user, form, items, instance).save()
+            messages.success(request, "Programme template saved.")
             return redirect("programs:templates")
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -70,11 +73,14 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     record_access(request, client, "view-programme")
     assignment = Assignment.objects.filter(client=client).first()
     form = AssignForm(bound_data(request), therapist=request.user, initial=AssignForm.initial_for(assignment))
-    doses = DoseFormSet(bound_data(request), prefix="doses", initial=_dose_initial(assignment))
+    routine = base_routine(request.user, form.initial["template"])
+    doses = DoseFormSet(bound_data(request), prefix="doses", initial=_dose_initial(routine, assignment))
+    _show_routine_doses(doses, routine)
     error = ""
     if request.method == "POST" and form.is_valid() and doses.is_valid():
         try:
             _save_assignment(request.user, client, assignment, form, doses)
+            messages.success(request, "Programme saved.")
             return redirect("programs:assign", client_id=client.pk)
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -89,11 +95,29 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     return render(request, "programs/assign.html", context, status=400 if request.method == "POST" else 200)
 
 
-def _dose_initial(assignment: Assignment | None) -> list[dict[str, object]]:
-    if assignment is None:
-        return []
-    overrides = assignment.item_overrides or {}
-    return [{"exercise": e.slug, **overrides.get(e.slug, {})} for e in assignment.scheduled_exercises()]
+def _dose_initial(routine: RoutineTemplate, assignment: Assignment | None) -> list[dict[str, object]]:
+    """One row per exercise of the routine shown, from the first save on, with this client's doses if any."""
+    overrides = (assignment.item_overrides or {}) if assignment is not None else {}
+    return [
+        {"exercise": item.exercise, "doses_for": routine.slug, **overrides.get(item.exercise, {})}
+        for item in routine.items
+    ]
+
+
+def _show_routine_doses(doses: BaseFormSet, routine: RoutineTemplate) -> None:
+    """Each dose field shows the routine's own dose, which an empty field keeps."""
+    library = default_library()
+    by_exercise = {item.exercise: routine.dose(item, library) for item in routine.items}
+    for form in doses.forms:
+        dose = by_exercise.get(form.initial.get("exercise", ""))
+        if dose is None:
+            continue
+        form.title = library.get(form.initial["exercise"]).title
+        for name, value in (("sets", dose.sets), ("hold_seconds", dose.hold_seconds), ("reps", dose.reps)):
+            if value is None:
+                form.fields[name].disabled = True  # a hold has no reps, a repetition exercise no hold
+            else:
+                form.fields[name].widget.attrs["placeholder"] = f"{value:g}"
 
 
 @transaction.atomic
@@ -102,16 +126,18 @@ def _save_assignment(
 ) -> Assignment:
     before = snapshot(assignment)
     programme = form.programme()
-    changed_template = assignment is None or assignment.template_slug != form.cleaned_data["template"]
+    # Doses belong to the routine they were shown for: on the first save too, unless the routine was changed.
+    shown_for = {f.cleaned_data.get("doses_for") for f in doses.forms}
+    changed_template = shown_for != {form.cleaned_data["template"]}
     target = assignment or Assignment(client=client, therapist=therapist)
     target.programme = programme
     target.template_slug = form.cleaned_data["template"]
     target.times = form.cleaned_data["times"]
     target.days = sorted(int(d) for d in form.cleaned_data["days"])
     target.move_every_minutes = form.cleaned_data["move_every_minutes"]
+    target.switch_seconds = form.cleaned_data["switch_seconds"]
     target.work_start, target.work_end = form.cleaned_data["work_start"], form.cleaned_data["work_end"]
     target.work_days = sorted(int(d) for d in form.cleaned_data["work_days"])
-    # Doses belong to the exercises of the routine they were set for; a new routine starts from its own.
     target.item_overrides = {} if changed_template else dict(f.override() for f in doses.forms if f.override()[1])
     target.full_clean()
     target.save()

@@ -6,6 +6,7 @@ import json
 import math
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -218,6 +219,7 @@ def custom_exercises(request: AuthenticatedHttpRequest) -> HttpResponse:
         exercise = form.save(commit=False)
         exercise.therapist = request.user
         exercise.save()
+        messages.success(request, f"Exercise saved: {exercise.title}.")
         return redirect("routines:custom")
     context = {"form": form, "exercises": CustomExercise.objects.filter(therapist=request.user)}
     return render(request, "routines/custom_exercises.html", context, status=400 if form.errors else 200)
@@ -230,12 +232,14 @@ def custom_exercise_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     exercise = get_object_or_404(CustomExercise, pk=pk, therapist=request.user)
     if request.method == "POST" and "delete" in request.POST:
         exercise.delete()
+        messages.success(request, f"Exercise deleted: {exercise.title}.")
         return redirect("routines:custom")
     form = CustomExerciseForm(request.POST or None, instance=exercise)
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
         changed.updated_at = timezone.now()
         changed.save()
+        messages.success(request, f"Exercise saved: {changed.title}.")
         return redirect("routines:custom")
     return render(
         request,
