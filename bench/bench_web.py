@@ -142,31 +142,37 @@ def _environment(database: str, data_dir: Path) -> dict[str, str]:
     }
 
 
-def seed(database: str, size: Size, env: dict[str, str]) -> tuple[float, int]:
-    """A fresh database, migrated and filled; returns the seconds the inserts took and the journal's rows."""
+def seed(database: str, size: Size, env: dict[str, str], reuse: bool = False) -> tuple[float | None, int]:
+    """A fresh database, migrated and filled; returns the seconds the inserts took (None when an existing one was
+    reused: PSOASCARE_BENCH_REUSE=1) and the journal's rows."""
     import psycopg
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{database}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is not None
+        if not (reuse and exists):
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'.encode())
+            admin.execute(f'CREATE DATABASE "{database}"'.encode())
     # With the figures, as a clinic runs it: a worker serving the lesson before they exist would load the
     # renderer to draw fallbacks.
     command = [sys.executable, "-m", "psoascare", "setup", "--no-demo"]
     subprocess.run(command, env=env, check=True, capture_output=True, text=True)
-    started = time.perf_counter()
+    seconds: float | None = None
     with psycopg.connect(_database_url(database), autocommit=True) as connection:
-        params = {"therapists": size.therapists, "clients": size.clients, "days": size.days}
-        for statement in [part.strip() for part in SEED.split(";\n") if part.strip()]:
-            if "%(" in statement:
-                connection.execute(statement.encode(), params)
-            else:
-                connection.execute(statement.replace("%%", "%").encode())
-        connection.execute("ANALYZE")
+        if not (reuse and exists):
+            started = time.perf_counter()
+            params = {"therapists": size.therapists, "clients": size.clients, "days": size.days}
+            for statement in [part.strip() for part in SEED.split(";\n") if part.strip()]:
+                if "%(" in statement:
+                    connection.execute(statement.encode(), params)
+                else:
+                    connection.execute(statement.replace("%%", "%").encode())
+            connection.execute("ANALYZE")
+            seconds = time.perf_counter() - started
         rows = 0
         for table in JOURNAL_TABLES:
             counted = connection.execute(f"SELECT count(*) FROM {table}".encode()).fetchone()
             rows += int(counted[0]) if counted else 0
-    return time.perf_counter() - started, rows
+    return seconds, rows
 
 
 class Server:
@@ -265,7 +271,7 @@ def run() -> str:
     database = os.environ.get("PSOASCARE_BENCH_DATABASE", f"psoascare_bench_{size_name}")
     with tempfile.TemporaryDirectory(prefix="psoascare-bench-web-") as data_dir:
         env = _environment(database, Path(data_dir))
-        seconds, rows = seed(database, size, env)
+        seconds, rows = seed(database, size, env, reuse=os.environ.get("PSOASCARE_BENCH_REUSE") == "1")
         therapists = json.dumps(DASHBOARD_THERAPISTS)
         prepared = json.loads(
             subprocess.run(
@@ -340,7 +346,7 @@ def run() -> str:
 def report(
     size_name: str,
     size: Size,
-    seed_seconds: float,
+    seed_seconds: float | None,
     rows: int,
     queries: dict[str, int],
     loads: dict[str, Load],
@@ -350,6 +356,7 @@ def report(
     load_average: tuple[float, float],
 ) -> str:
     hello = loads["hello-world"].requests_per_second
+    seeded = f" in {seed_seconds:.0f} s" if seed_seconds is not None else " by an earlier run, reused"
     targets = {"Today": 25, "calendar feed": 40}
     query_names = {"Today": "today", "calendar feed": "feed", "client page": "client page"}
     lines = [
@@ -357,7 +364,7 @@ def report(
         "",
         f"PsoasCare on PostgreSQL 15 and Redis, seeded with size `{size_name}`: {size.therapists} therapists, "
         f"{size.clients:,} clients, {size.days} days of journal each ({rows:,} journal rows, inserted with "
-        f"INSERT … SELECT generate_series in {seed_seconds:.0f} s). Served by `psoascare serve` (gunicorn, "
+        f"INSERT … SELECT generate_series{seeded}). Served by `psoascare serve` (gunicorn, "
         f"{WORKERS} workers × {THREADS} threads); the hello-world is a bare Django view (no apps, no middleware) "
         f"on the same stack. Load from wrk (1 thread, {CONNECTIONS} connections, {SECONDS} s each) on the same "
         f"2-core machine, so the load generator takes CPU from the server. `python -m bench web` "
