@@ -9,17 +9,31 @@ PAGE_SIZE of them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
@@ -51,9 +65,21 @@ class PainReading:
     day: date
 
 
+class ClientRow(NamedTuple):
+    """A client as the dashboard reads them: names, latest pain and latest activity, from one query."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    last_pain_score: int | None
+    last_pain_day: date | None
+    last_activity: datetime | None
+
+
 @dataclass(frozen=True)
 class ClientSummary:
-    client: User
+    row: ClientRow
     adherence: Adherence
     last_pain: PainReading | None
     pain_trend: Change | None
@@ -61,6 +87,15 @@ class ClientSummary:
     last_activity: datetime | None
     paused: bool
     has_routine: bool
+    user: User | None = None  # the client page passes the user it has; the dashboard makes one per shown row
+
+    @cached_property
+    def client(self) -> User:
+        """The client (built from the row without a query: only the rows on the page ever need one)."""
+        if self.user is not None:
+            return self.user
+        row = self.row
+        return User(id=row.pk, username=row.username, first_name=row.first_name, last_name=row.last_name)
 
     @property
     def attention(self) -> tuple[int, ...]:
@@ -178,23 +213,39 @@ def _latest(model: type[Model], field: str, order: str) -> Subquery:
     return Subquery(rows)
 
 
-def with_latest(clients: QuerySet[User]) -> QuerySet[User]:
-    """The clients with their latest pain reading and activity, each one index probe per client."""
-    return clients.annotate(
+# Stands for "never" inside SQL, where GREATEST (PostgreSQL) and MAX (SQLite) treat NULL differently.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
+    """The clients with their latest pain reading and activity: one query, each value one index probe."""
+
+    def latest_or_never(model: type[Model], field: str, order: str) -> Coalesce:
+        return Coalesce(_latest(model, field, order), Value(NEVER), output_field=DateTimeField())
+
+    annotated = clients.annotate(
         last_pain_score=_latest(PainRecord, "score", "day"),
         last_pain_day=_latest(PainRecord, "day", "day"),
-        last_pain_at=_latest(PainRecord, "recorded_at", "recorded_at"),
-        last_tick_at=_latest(CompletedItem, "done_at", "done_at"),
-        # Sessions do not overlap: the one that started last ended last.
-        last_session_at=_latest(StretchSession, "ended_at", "started_at"),
-        last_desk_at=_latest(DeskEvent, "started_at", "started_at"),
+        last_activity=Greatest(
+            latest_or_never(PainRecord, "recorded_at", "recorded_at"),
+            latest_or_never(CompletedItem, "done_at", "done_at"),
+            # Sessions do not overlap: the one that started last ended last.
+            latest_or_never(StretchSession, "ended_at", "started_at"),
+            latest_or_never(DeskEvent, "started_at", "started_at"),
+            output_field=DateTimeField(),
+        ),
     )
+    fields = ("pk", "username", "first_name", "last_name", "last_pain_score", "last_pain_day", "last_activity")
+    return [
+        ClientRow(pk, username, first, last, score, day, None if moment is None or moment <= NEVER else moment)
+        for pk, username, first, last, score, day, moment in annotated.values_list(*fields)
+    ]
 
 
 def summaries(
-    clients: list[User], ids: QuerySet[User, Any], today: date, now: datetime | None = None
+    clients: Sequence[ClientRow], ids: QuerySet[User, Any], today: date, now: datetime | None = None
 ) -> list[ClientSummary]:
-    """Summaries of `clients` (from `with_latest`); `ids` is a query for their ids, used as a subquery."""
+    """Summaries of `clients` (from `client_rows`); `ids` is a query for their ids, used as a subquery."""
     now = timezone.localtime(now)
     first = today - timedelta(days=WEEK - 1)
     flagged: dict[int, list[RedFlagScreening]] = defaultdict(list)
@@ -249,18 +300,18 @@ def summaries(
             assigned_at, *setup = assignment
             start = _window_start(assigned_at, today, WEEK)
             adherence = schedules.for_setup(tuple(setup), start).adherence(done[client.pk])
-        latest = getattr(client, "last_pain_score", None)
-        moments = [getattr(client, name, None) for name in ("last_pain_at", "last_tick_at", "last_session_at")]
-        moments.append(getattr(client, "last_desk_at", None))
-        present = [moment for moment in moments if moment is not None]
         rows.append(
             ClientSummary(
-                client=client,
+                row=client,
                 adherence=adherence,
-                last_pain=PainReading(latest, client.last_pain_day) if latest is not None else None,  # type: ignore[attr-defined]
+                last_pain=(
+                    PainReading(client.last_pain_score, client.last_pain_day)
+                    if client.last_pain_score is not None and client.last_pain_day is not None
+                    else None
+                ),
                 pain_trend=nprs_weekly_change(pain.get(client.pk, {}), today),
                 open_red_flag=screenings[0] if screenings else None,
-                last_activity=max(present) if present else None,
+                last_activity=client.last_activity,
                 paused=state.paused,
                 has_routine=assignment is not None,
             )
@@ -271,8 +322,8 @@ def summaries(
 def summarise(client: User, today: date) -> ClientSummary:
     """One client's summary (the client page): the same queries as one dashboard row."""
     ids = User.objects.filter(pk=client.pk)
-    annotated = list(with_latest(ids))
-    return summaries(annotated, ids.values("pk"), today)[0]
+    summary = summaries(client_rows(ids), ids.values("pk"), today)[0]
+    return dataclasses.replace(summary, user=client)
 
 
 def search_filter(text: str) -> Q:
@@ -297,8 +348,7 @@ def dashboard(therapist: User, today: date, search: str = "", page: str | int | 
     """The therapist's clients matching `search`, ranked by who needs attention, PAGE_SIZE at a time."""
     search = search.strip()[:SEARCH_MAX_LENGTH]
     clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
-    listed = clients.only("id", "username", "first_name", "last_name")
-    rows = summaries(list(with_latest(listed)), clients.values("pk"), today)
+    rows = summaries(client_rows(clients), clients.values("pk"), today)
     ranked = sorted(rows, key=lambda row: row.attention)
     return Dashboard(Paginator(ranked, PAGE_SIZE).get_page(page), len(ranked), search)
 
@@ -306,4 +356,4 @@ def dashboard(therapist: User, today: date, search: str = "", page: str | int | 
 def dashboard_rows(clients: Iterable[User], today: date) -> list[ClientSummary]:
     """All these clients' rows, ranked (for callers that have their own list of clients)."""
     ids = User.objects.filter(pk__in=[client.pk for client in clients])
-    return sorted(summaries(list(with_latest(ids)), ids.values("pk"), today), key=lambda row: row.attention)
+    return sorted(summaries(client_rows(ids), ids.values("pk"), today), key=lambda row: row.attention)
