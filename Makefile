@@ -3,16 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm writes this file on every install. node_modules/ holds the self-check's pose model (served) and axe-core
+# (tests only): package.json.
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install system-deps run-deps run test lint typecheck pytest bench figures clean
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || bash scripts/install-system-deps.sh npm
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 system-deps:
 	@bash scripts/install-system-deps.sh test
@@ -42,4 +50,4 @@ figures: install
 	$(BIN)/psoascare figures
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -4,12 +4,16 @@
 # timer backends and its browser rules), DejaVu fonts (figures and screenshots), wrk (web benchmark) and
 # PostgreSQL's client programs (backup and restore on PostgreSQL).
 # `install-system-deps.sh run` installs only what serving needs (the figure renderer's OpenGL and fonts).
+# `install-system-deps.sh npm` adds npm, which `make install` needs for the self-check's pose model (npm ci).
 set -euo pipefail
 purpose="${1:-test}"
 needed=()
 [ -e /usr/lib/x86_64-linux-gnu/libOSMesa.so.8 ] || [ -e /usr/lib/aarch64-linux-gnu/libOSMesa.so.8 ] || needed+=(libosmesa6)
 dpkg -s libegl1 >/dev/null 2>&1 || needed+=(libegl1 libegl-mesa0 libgl1-mesa-dri)
 fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
+if [ "$purpose" = "npm" ]; then
+command -v npm >/dev/null 2>&1 || needed+=(npm)
+fi
 if [ "$purpose" = "test" ]; then
 command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 command -v Xvfb >/dev/null 2>&1 || needed+=(xvfb)

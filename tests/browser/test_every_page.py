@@ -96,11 +96,19 @@ def test_every_page_fits_the_screen_and_passes_axe(
     # Pages one step beyond the navigation that people use every day.
     deeper = {
         "anonymous": ["/accounts/login/", "/learn/red-flags/", "/routines/exercises/bed-edge-hang/"],
-        "client": ["/routines/psoas-care/play/", "/journal/psfs/", "/safety/check/", "/handout/", "/calendar/"],
+        "client": [
+            "/routines/psoas-care/play/",
+            "/journal/psfs/",
+            "/safety/check/",
+            "/handout/",
+            "/calendar/",
+            "/selfcheck/",
+        ],
         "therapist": [
             f"/clinic/clients/{client.pk}/",
             f"/programmes/clients/{client.pk}/",
             f"/routines/clinic/{client.pk}/clinic-pir/play/",
+            f"/selfcheck/client/{client.pk}/",
         ],
     }
     problems: list[str] = []

@@ -26,6 +26,7 @@ from psoascare.web.lessons.models import Resource
 from psoascare.web.programs.models import ProgrammeTemplate
 from psoascare.web.routines.models import CustomExercise
 from tests.web.base import BaseTestCase
+from tests.web.selfcheck.helpers import make_check
 
 ACTORS = ("anonymous", "client_a", "client_b", "therapist_x", "therapist_y", "admin")
 
@@ -118,6 +119,7 @@ MATRIX: dict[str, Route] = {
     "handout:client_pdf": Route(lambda c: f"/handout/clients/{c.client_a.pk}/handout.pdf", THERAPIST_X),
     "lessons:psoas": Route(fixed("/learn/psoas/"), EVERYONE),
     "lessons:red_flags": Route(fixed("/learn/red-flags/"), EVERYONE),
+    "lessons:leg_figure": Route(fixed("/learn/figure/standing/right/"), EVERYONE),
     "accounts:invite": Route(fixed("/accounts/invite/"), THERAPISTS),
     # Single-use link: whoever holds it may accept it.
     "accounts:accept": Route(lambda c: f"/accounts/invite/{c.invitation_token}/", EVERYONE),
@@ -162,6 +164,11 @@ MATRIX: dict[str, Route] = {
     "api:list_tokens": Route(fixed("/api/tokens"), LOGGED_IN, api=True),
     "api:create_token": Route(fixed("/api/tokens"), LOGGED_IN, "post", api=True, body={"name": "laptop"}),
     "api:revoke_token": Route(lambda c: f"/api/tokens/{c.api_token.pk}", CLIENT_A, "delete", api=True),
+    "selfcheck:page": Route(fixed("/selfcheck/"), CLIENTS),
+    "selfcheck:detail": Route(lambda c: f"/selfcheck/{c.selfcheck.pk}/", CLIENT_A | THERAPIST_X),
+    "selfcheck:client": Route(lambda c: f"/selfcheck/client/{c.client_a.pk}/", THERAPIST_X),
+    "api:list_selfchecks": Route(fixed("/api/selfchecks"), CLIENTS, api=True),  # therapists: ?client=<id>
+    "api:get_selfcheck": Route(lambda c: f"/api/selfchecks/{c.selfcheck.pk}", CLIENT_A | THERAPIST_X, api=True),
 }
 
 
@@ -208,6 +215,7 @@ class AuthorizationMatrixTestCase(BaseTestCase):
             therapist=self.therapist_x, kind="article", title="X's article", url="https://example.org/a"
         )
         self.api_token = ApiToken.issue(self.client_a, "desk")[0]
+        self.selfcheck = make_check(self.client_a)
         self.figure_file = self._rendered_figure()
         uid = urlsafe_base64_encode(force_bytes(self.client_a.pk))
         self.reset_path = f"/accounts/reset/{uid}/{default_token_generator.make_token(self.client_a)}/"
@@ -217,8 +225,10 @@ class AuthorizationMatrixTestCase(BaseTestCase):
 
         directory = figures_dir()
         (directory / "standing-side.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+        from psoascare.body.figures import MANIFEST_FORMAT
+
         manifest = {
-            "format": 1,
+            "format": MANIFEST_FORMAT,
             "figures": {"standing-side": {"file": "standing-side.svg", "alt": "a", "caption": "c"}},
         }
         (directory / "manifest.json").write_text(json.dumps(manifest))

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         ),
         force: bool = typer.Option(False, "--force", help="Render every figure, even those up to date."),
     ) -> None:
-        """Render the posture, lumbar close-up and hip-slider figures from the body model."""
+        """Render the posture, lumbar close-up, hip-slider and movement figures from the body model."""
         from psoascare.body.figures import Figure, render_all
         from psoascare.paths import figures_dir, use_data_dir
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "psoascare.web.desktimer",
     "psoascare.web.privacy",
     "psoascare.web.handout",
+    "psoascare.web.selfcheck",
     "psoascare.web.api",
     "ninja",
 ]
@@ -193,6 +194,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [WEB_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "psoascare.web.selfcheck.finders.PoseModelFinder",  # the pose model from node_modules (npm ci)
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

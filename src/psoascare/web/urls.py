@@ -27,6 +27,7 @@ urlpatterns = [
     path("desk/", include("psoascare.web.desktimer.urls")),
     path("privacy/", include("psoascare.web.privacy.urls")),
     path("handout/", include("psoascare.web.handout.urls")),
+    path("selfcheck/", include("psoascare.web.selfcheck.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
     path("accounts/login/", account_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/password_reset/", account_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),

@@ -19,9 +19,12 @@ class ExerciseCardsTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         # The picture and its caption come from the body model in the exercise's posture.
         self.assertContains(response, 'id="figure-bed-edge-hang-side"')
+        # In plain words, the millimetres and the model behind "Details".
+        page = response.content.decode()
         self.assertRegex(
-            response.content.decode(), r"Bed-edge hang \(Thomas position\): psoas [+−]\d+ % right, [+−]\d+ % left"
+            page, r"Bed-edge hang \(Thomas position\)\. Here the right psoas is stretched[^:]*: about \d+ %"
         )
+        self.assertRegex(page, r"right \d+ mm \([+−]\d+ %\) · left \d+ mm")
         self.assertContains(response, "2 × 30 s each side")
         for text in (*hang.steps, *hang.cautions):
             self.assertContains(response, text.replace("'", "&#x27;"))

@@ -26,7 +26,9 @@ class PlayerTestCase(BaseTestCase):
         self.assertEqual(plan["steps"], expected["steps"])
         self.assertIn("bed-edge-hang", plan["exercises"])  # type: ignore[operator]
         self.assertContains(response, 'data-seconds-scale="1.0"')
-        self.assertContains(response, "/figures/bed-edge-hang-side.png")
+        # Before Start the picture shows the leg the first hold stretches (left first in bed-edge).
+        self.assertContains(response, "/learn/figure/bed-edge-hang/left/")
+        self.assertContains(response, "Bed-edge hang (Thomas position), left leg: the position")
         self.assertContains(response, 'name="csrfmiddlewaretoken"')
 
     def test_it_uses_the_therapists_doses_for_this_client(self) -> None:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from psoascare.body.render.anatomy import STYLES, DrawnPath, Label, figure_paths
+from psoascare.body.render.anatomy import STYLES, DrawnPath, figure_paths
+from psoascare.body.render.labels import PlacedLabel
 from psoascare.body.render.myoleg import MyoLeg, PoseAngles, framed_points
 from psoascare.body.render.views import PELVIS_BONES, SIDES, VERTEBRAE_BONES, VIEWS, Camera, View, frame_camera
 
@@ -92,9 +93,39 @@ def _leg_line(leg: MyoLeg, camera: Camera, side: str, pixel_per_metre: float) ->
     return _Shape(float(camera.depth(joints).mean()), markup)
 
 
+def _masks(
+    leg: MyoLeg,
+    camera: Camera,
+    bones: Sequence[str],
+    sides: Sequence[str],
+    paths: Sequence[DrawnPath],
+    pixel_per_metre: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the schematic draws muscle, and where it draws anything: rasterised, so its labels are laid
+    out as the rendered pictures' are (off the muscle, over as little drawing as possible)."""
+    from PIL import Image, ImageDraw
+
+    size = (camera.width, camera.height)
+    drawing, muscles = Image.new("1", size, 0), Image.new("1", size, 0)
+    pen, muscle_pen = ImageDraw.Draw(drawing), ImageDraw.Draw(muscles)
+    for bone in bones:
+        hull = _convex_hull(camera.project(leg.geom_world_vertices(bone, MAX_HULL_VERTICES)))
+        if len(hull) >= 3:
+            pen.polygon([(float(x), float(y)) for x, y in hull], fill=1)
+    for side in sides:
+        joints = camera.project(np.array([leg.data.xpos[leg.body_id(f"{body}_{side}")] for body in LEG_CHAIN]))
+        pen.line([(float(x), float(y)) for x, y in joints], fill=1, width=round(LEG_LINE_WIDTH_M * pixel_per_metre))
+    for path in paths:
+        pixels = camera.project(leg.pelvis_to_world(path.points))
+        width = max(1, round(2 * float(np.mean(path.radius_at())) * pixel_per_metre))
+        muscle_pen.line([(float(x), float(y)) for x, y in pixels], fill=1, width=width, joint="curve")
+    muscle = np.asarray(muscles, dtype=bool)
+    return muscle, np.asarray(drawing, dtype=bool) | muscle
+
+
 def _muscle_line(leg: MyoLeg, camera: Camera, path: DrawnPath, pixel_per_metre: float) -> str:
     pixels = camera.project(leg.pelvis_to_world(path.points))
-    width = 2 * path.style.radius_m * pixel_per_metre
+    width = 2 * float(np.mean(path.radius_at())) * pixel_per_metre
     return (
         f'<polyline class="muscle {path.kind}" data-muscle="{html.escape(path.name)}" '
         f'points="{_points_attribute(pixels)}" fill="none" stroke="{path.style.hex}" '
@@ -102,11 +133,19 @@ def _muscle_line(leg: MyoLeg, camera: Camera, path: DrawnPath, pixel_per_metre: 
     )
 
 
-def _label_text(leg: MyoLeg, camera: Camera, label: Label) -> str:
-    column, row = camera.project(leg.pelvis_to_world(label.point))
+def label_markup(label: PlacedLabel) -> str:
+    """One label as SVG: a leader line from the text to a dot on its structure, and the text (with a
+    white halo so it reads over the drawing). Shared with the web overlay."""
+    x, y = label.at
+    start_x = x - 3 if label.align == "start" else x + 3
     return (
-        f'<text x="{column:.1f}" y="{row + 4:.1f}" font-family="sans-serif" font-size="13" '
-        f'font-weight="bold" fill="#333333">{html.escape(label.text)}</text>'
+        f'<g class="label" data-structure="{html.escape(label.structure)}">'
+        f'<line x1="{start_x:.1f}" y1="{y - 5:.1f}" x2="{label.anchor[0]:.1f}" y2="{label.anchor[1]:.1f}" '
+        'stroke="#1f2933" stroke-width="1.2"/>'
+        f'<circle cx="{label.anchor[0]:.1f}" cy="{label.anchor[1]:.1f}" r="3" fill="#1f2933" stroke="#ffffff"/>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{label.align}" font-family="sans-serif" '
+        f'font-size="{label.size}" paint-order="stroke" stroke="#ffffff" stroke-width="4" stroke-linejoin="round" '
+        f'fill="#1f2933">{html.escape(label.text)}</text></g>'
     )
 
 
@@ -135,13 +174,17 @@ def schematic_svg(
     height: int = 640,
     element_id: str = "psoascare-figure",
     camera: Camera | None = None,
-    labels: Sequence[Label] = (),
+    side: str = "r",
+    close_up: bool = False,
 ) -> str:
     """An accessible SVG (a string) of `posture` seen from `view` ("front", "side" or "lumbar").
 
     `element_id` prefixes the ids of <title> and <desc>, so several figures can share one page;
-    `camera` fixes the framing (the default fits this pose, as the rendered pictures do).
+    `camera` fixes the framing (the default fits this pose, as the rendered pictures do); the labels
+    point at the structures of the `side` leg ("r" or "l"); `close_up` names each vertebra.
     """
+    from psoascare.body.render.labels import label_specs, place_labels
+
     chosen = VIEWS[view] if isinstance(view, str) else view
     if paths is None:
         if model is None:
@@ -164,6 +207,8 @@ def schematic_svg(
     shapes.sort(key=lambda shape: -shape.depth)
     muscle_markup = [_muscle_line(leg, camera, path, pixel_per_metre) for path in paths]
     kinds = [kind for kind in ("psoas", "iliacus") if any(path.kind == kind for path in paths)]
+    muscle, busy = _masks(leg, camera, outlined, shown_sides, paths, pixel_per_metre)
+    labels = place_labels(label_specs(leg, paths, side, close_up), camera, None, muscle, busy)
 
     heading = title or f"{posture.title}: {chosen.name} view"
     summary = description or (
@@ -182,7 +227,7 @@ def schematic_svg(
             f'<rect width="{width}" height="{height}" fill="{PAGE_FILL}"/>',
             '<g class="bones">' + "".join(shape.markup for shape in shapes) + "</g>",
             '<g class="muscles">' + "".join(muscle_markup) + "</g>",
-            '<g class="labels">' + "".join(_label_text(leg, camera, text) for text in labels) + "</g>",
+            '<g class="labels">' + "".join(label_markup(label) for label in labels) + "</g>",
             _legend(height, kinds),
             "</svg>",
         ]

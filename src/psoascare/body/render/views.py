@@ -28,6 +28,13 @@ LEG_BONES = tuple(
     f"{bone}_{side}" for side in SIDES for bone in ("femur", "tibia", "fibula", "patella", "talus", "foot", "bofoot")
 )
 LOWER_BODY_BONES = (*VERTEBRAE_BONES, "torso_geom_2", *PELVIS_BONES, *LEG_BONES)
+# The rest of the skeleton, from myo-sim's own meshes: thoracic vertebrae T11-T1 and the rib cage on the
+# torso, the neck and skull, and the arm bones added to it (see myoleg.ARM_MESHES).
+THORAX_BONES = (*(f"torso_geom_{index}" for index in range(2, 14)),)
+HEAD_BONES = ("hat_cervical", "hat_jaw", "hat_skull")
+ARM_BONES = tuple(f"{bone}_{side}" for side in SIDES for bone in ("humerus", "ulna", "radius"))
+WHOLE_BODY_BONES = (*VERTEBRAE_BONES, *THORAX_BONES, *HEAD_BONES, *PELVIS_BONES, *LEG_BONES, *ARM_BONES)
+TRUNK_AND_THIGH_BONES = (*VERTEBRAE_BONES, *THORAX_BONES, *PELVIS_BONES, "femur_r", "femur_l")
 
 
 @dataclass(frozen=True)
@@ -44,9 +51,11 @@ class View:
     facing: str
     tilt_deg: float = 0.0
     elevation_deg: float = -5.0
-    bones: tuple[str, ...] = LOWER_BODY_BONES
-    frame_bones: tuple[str, ...] = LOWER_BODY_BONES
+    bones: tuple[str, ...] = WHOLE_BODY_BONES
+    frame_bones: tuple[str, ...] = WHOLE_BODY_BONES
     margin_m: float = 0.06
+    # Draw the surroundings (bed, chair, floor, bike) and the body outline.
+    setting: bool = True
 
 
 FRONT = View("front", facing="front")
@@ -56,11 +65,22 @@ LUMBAR_CLOSE_UP = View(
     facing="front",
     tilt_deg=28.0,
     elevation_deg=-15.0,
-    bones=(*VERTEBRAE_BONES, "torso_geom_2", *PELVIS_BONES, "femur_r", "femur_l"),
-    frame_bones=(*VERTEBRAE_BONES, "torso_geom_2", "pelvis_r", "pelvis_l"),
+    # T12 to L5 only (each of them labelled), the pelvis with the sacrum, and the tops of the thigh bones.
+    bones=(*VERTEBRAE_BONES, *PELVIS_BONES, "femur_r", "femur_l"),
+    frame_bones=(*VERTEBRAE_BONES, "pelvis_r", "pelvis_l"),
     margin_m=0.015,
+    setting=False,
 )
-VIEWS = {view.name: view for view in (FRONT, SIDE, LUMBAR_CLOSE_UP)}
+# The hip slider: the whole skeleton drawn, framed on the trunk and thighs (the shins leave the picture).
+SLIDER = View(
+    "slider",
+    facing="side",
+    frame_bones=TRUNK_AND_THIGH_BONES,
+    margin_m=0.04,
+)
+# Left-side view: the same camera from the body's left (its front on the image's left).
+LEFT_SIDE = View("left-side", facing="side", tilt_deg=180.0)
+VIEWS = {view.name: view for view in (FRONT, SIDE, LUMBAR_CLOSE_UP, SLIDER, LEFT_SIDE)}
 
 
 def camera_angles(view: View, orientation: str) -> tuple[float, float]:

@@ -177,3 +177,6 @@ def create_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).revoke()
     return Status(204, None)
+
+
+api.add_router("/selfchecks", "psoascare.web.selfcheck.api.router")  # the Thomas self-checks (issue 13)

@@ -8,4 +8,5 @@ app_name = "lessons"
 urlpatterns = [
     path("psoas/", views.psoas, name="psoas"),
     path("red-flags/", views.red_flag_list, name="red_flags"),
+    path("figure/<slug:posture>/<str:side>/", views.leg_figure, name="leg_figure"),
 ]

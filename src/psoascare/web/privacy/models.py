@@ -35,6 +35,7 @@ class AccessAction(models.TextChoices):
     VIEW_PROGRAMME = "view-programme", "Opened your programme"
     PRINT_HANDOUT = "print-handout", "Opened or printed your handout"
     GUIDE_SESSION = "guide-session", "Guided a session with you in the clinic"
+    SELFCHECK = "selfcheck", "Opened or recorded your Thomas self-check"
 
 
 class AccessLogEntry(models.Model):

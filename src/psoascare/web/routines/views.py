@@ -123,6 +123,10 @@ def _player_context(request: HttpRequest, routine: RoutineTemplate, sessions_url
             "exercises": {e.slug: {"title": e.title, "steps": list(e.steps)} for e in exercises},
         },
         "first_posture": plan.steps[0].posture,
+        # The picture before Start shows the leg the first hold stretches.
+        "first_side": "left" if plan.steps[0].side == "left" else "right",
+        "first_side_words": plan.steps[0].side if plan.steps[0].side in ("left", "right") else "",
+        "first_title": exercises[0].title,
         "seconds_scale": 1.0 / speed,
         "preview": speed != 1.0,  # a faster try-out is never recorded as a session
         "total_minutes": plan.total_seconds / 60,

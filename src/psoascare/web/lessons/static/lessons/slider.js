@@ -1,5 +1,6 @@
 // The interactive hip-angle figure: the model's length curve (from the page's JSON) and, when rendered,
-// one picture per 5°. Works with the keyboard through the native range input.
+// one picture per 10° with its labels (the nearest is shown). Works with the keyboard through the native
+// range input. A frame is fetched only when the slider reaches it.
 (function () {
   const dataNode = document.getElementById("slider-data");
   const input = document.getElementById("hip-angle");
@@ -10,6 +11,7 @@
   const output = document.getElementById("hip-angle-value");
   const readout = document.getElementById("slider-readout");
   const image = document.getElementById("slider-image");
+  const overlay = document.getElementById("slider-labels");
   const svg = document.getElementById("slider-curve");
   const ns = "http://www.w3.org/2000/svg";
   const minA = -20, maxA = 110;
@@ -48,9 +50,23 @@
     input.setAttribute("aria-valuetext", `${pose}, psoas ${sign(p.change_pct)} percent`);
     marker.setAttribute("cx", x(p.hip_flexion_deg));
     marker.setAttribute("cy", y(p.psoas_length_mm));
-    const frame = frames.get(angle);
-    if (image && frame) { image.src = frame.url; image.alt = frame.caption; }
+    let frame = null;
+    for (const candidate of frames.values()) {
+      if (!frame || Math.abs(candidate.angle - angle) < Math.abs(frame.angle - angle)) frame = candidate;
+    }
+    if (image && frame && image.dataset.angle !== String(frame.angle)) {
+      shown = frame;
+      image.dataset.angle = String(frame.angle);
+      image.alt = frame.caption;
+      if (image.getAttribute("src") !== frame.url) image.src = frame.url;
+      else if (image.complete && image.naturalWidth && window.PsoasLabels) window.PsoasLabels.draw(overlay, frame.labels);
+    }
   }
+  let shown = null;
+  // Labels follow the picture once it has loaded, so they never point into an empty frame.
+  if (image) image.addEventListener("load", () => {
+    if (shown && window.PsoasLabels) window.PsoasLabels.draw(overlay, shown.labels);
+  });
   input.addEventListener("input", update);
   update();
 })();

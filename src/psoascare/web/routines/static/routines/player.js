@@ -107,7 +107,9 @@
     ui.cue.textContent = step.cue;
     root.dataset.phase = step.phase;
     root.dataset.index = String(index);
-    ui.posture.src = "/figures/" + step.posture + "-side.png";
+    // The picture shows the leg being stretched (a left-side view for the left leg).
+    ui.posture.src = "/learn/figure/" + step.posture + "/" + (step.side === "left" ? "left" : "right") + "/";
+    ui.posture.alt = step.title + (step.side === "both" ? "" : ", " + step.side + " leg") + ": the position, with the psoas in red";
     if (step.phase === "prepare") showInstructions(step.exercise);
   }
 
