@@ -38,21 +38,6 @@ class TokenAuth(HttpBearer):
 
 AUTH = [TokenAuth(), django_auth]
 
-# The error answers every route can give (see the module's docstring).
-ERRORS: dict[int, Any] = {
-    400: schemas.ErrorOut,
-    401: schemas.ErrorOut,
-    404: schemas.ErrorOut,
-    422: schemas.ValidationErrorOut,
-}
-
-
-def answers(**by_status: Any) -> dict[int, Any]:
-    """The route's own answers (ok=Schema for 200, created=… for 201, forbidden=… for 403) plus ERRORS."""
-    codes = {"ok": 200, "created": 201, "no_content": 204, "forbidden": 403}
-    return {**{codes[name]: schema for name, schema in by_status.items()}, **ERRORS}
-
-
 api = NinjaAPI(
     title="PsoasCare API",
     version="1",
@@ -79,12 +64,12 @@ def _client(request: HttpRequest) -> User:
     return user
 
 
-@api.get("/journal/pain", response=answers(ok=list[schemas.PainOut]), tags=["journal"])
+@api.get("/journal/pain", response=schemas.answers(ok=list[schemas.PainOut]), tags=["journal"])
 def list_pain(request: HttpRequest) -> Any:
     return PainRecord.objects.filter(client=_client(request))[:365]
 
 
-@api.post("/journal/pain", response=answers(created=schemas.PainOut), tags=["journal"])
+@api.post("/journal/pain", response=schemas.answers(created=schemas.PainOut), tags=["journal"])
 def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
     client = _client(request)
     day = payload.day or timezone.localdate()
@@ -93,13 +78,15 @@ def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
     return Status(201, PainRecord.record(client, day, payload.score, payload.note))
 
 
-@api.get("/journal/sessions", response=answers(ok=list[schemas.SessionOut]), tags=["journal"])
+@api.get("/journal/sessions", response=schemas.answers(ok=list[schemas.SessionOut]), tags=["journal"])
 def list_sessions(request: HttpRequest) -> Any:
     return StretchSession.objects.filter(client=_client(request))[:200]
 
 
 @api.post(
-    "/journal/sessions", response=answers(created=schemas.CreatedOut, forbidden=schemas.ErrorOut), tags=["journal"]
+    "/journal/sessions",
+    response=schemas.answers(created=schemas.CreatedOut, forbidden=schemas.ErrorOut),
+    tags=["journal"],
 )
 def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     client = _client(request)
@@ -114,7 +101,7 @@ def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     return Status(201, {"id": session.pk})
 
 
-@api.get("/journal/desk-events", response=answers(ok=list[schemas.DeskEventOut]), tags=["journal"])
+@api.get("/journal/desk-events", response=schemas.answers(ok=list[schemas.DeskEventOut]), tags=["journal"])
 def list_desk_events(
     request: HttpRequest,
     since: schemas.IsoDateTime | None = Query(
@@ -127,7 +114,7 @@ def list_desk_events(
     return events[:2000]
 
 
-@api.post("/journal/desk-events", response=answers(created=schemas.CreatedOut), tags=["journal"])
+@api.post("/journal/desk-events", response=schemas.answers(created=schemas.CreatedOut), tags=["journal"])
 def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any:
     client = _client(request)
     try:
@@ -137,13 +124,13 @@ def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any
     return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
 
 
-@api.get("/safety", response=answers(ok=schemas.SafetyOut), tags=["safety"])
+@api.get("/safety", response=schemas.answers(ok=schemas.SafetyOut), tags=["safety"])
 def safety(request: HttpRequest) -> Any:
     """The one safety gate, for the desk timer and `psoascare stretch --server`: may the client exercise now?"""
     return safety_state(_client(request)).as_dict(clinic_red_flags())
 
 
-@api.get("/programme", response=answers(ok=schemas.ProgrammeOut), tags=["programme"])
+@api.get("/programme", response=schemas.answers(ok=schemas.ProgrammeOut), tags=["programme"])
 def programme(request: HttpRequest) -> Any:
     from psoascare.web.programs.models import Assignment
 
@@ -161,19 +148,19 @@ def programme(request: HttpRequest) -> Any:
     }
 
 
-@api.get("/tokens", response=answers(ok=list[schemas.TokenOut]), tags=["tokens"])
+@api.get("/tokens", response=schemas.answers(ok=list[schemas.TokenOut]), tags=["tokens"])
 def list_tokens(request: HttpRequest) -> Any:
     return ApiToken.objects.filter(user=request.user.pk)
 
 
-@api.post("/tokens", response=answers(created=schemas.NewTokenOut), tags=["tokens"])
+@api.post("/tokens", response=schemas.answers(created=schemas.NewTokenOut), tags=["tokens"])
 def create_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
     assert isinstance(request.user, User)
     token, secret = ApiToken.issue(request.user, payload.name.strip() or "token")
     return Status(201, {**schemas.TokenOut.from_orm(token).dict(), "token": secret})
 
 
-@api.delete("/tokens/{token_id}", response=answers(no_content=None), tags=["tokens"])
+@api.delete("/tokens/{token_id}", response=schemas.answers(no_content=None), tags=["tokens"])
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).revoke()
     return Status(204, None)

@@ -146,3 +146,19 @@ class SafetyOut(Schema):
     title: str
     action: str = Field(..., description="what to do now, in the clinic's own wording")
     signs: list[str]
+
+
+# The error answers every route can give (see psoascare.web.api.api's docstring).
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ValidationErrorOut,
+}
+
+
+def answers(**by_status: Any) -> dict[int, Any]:
+    """A route's own answers (ok=Schema for 200, created=… for 201, forbidden=… for 403) plus ERRORS, so the
+    spec lists every status the route can give. Routers mounted on the API use it too."""
+    codes = {"ok": 200, "created": 201, "no_content": 204, "forbidden": 403}
+    return {**{codes[name]: schema for name, schema in by_status.items()}, **ERRORS}
