@@ -2,6 +2,7 @@
 
 Each `bench/bench_<name>.py` defines `run() -> str`, returning a Markdown section (starting with `## `).
 `python -m bench body desk` runs only those; sections of benchmarks not run are kept from the last report.
+`--size NAME` sets PSOASCARE_BENCH_SIZE for the benchmarks that seed data (`python -m bench web --size small`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def existing_sections() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    if "--size" in argv:
+        at = argv.index("--size")
+        if at + 1 >= len(argv):
+            print("--size needs a name, e.g. --size small", file=sys.stderr)
+            return 2
+        os.environ["PSOASCARE_BENCH_SIZE"] = argv[at + 1]
+        del argv[at : at + 2]
     names = argv or discover()
     unknown = sorted(set(names) - set(discover()))
     if unknown:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite drives for real: chromium (browser tests), Xvfb and xdotool (desk timer on
 # X11), espeak-ng (spoken cues), libosmesa6 and Mesa EGL (headless figure rendering), dbus-daemon and node (desk
-# timer backends and its browser rules), DejaVu fonts (figures and screenshots).
+# timer backends and its browser rules), DejaVu fonts (figures and screenshots), wrk (web benchmark) and
+# PostgreSQL's client programs (backup and restore on PostgreSQL).
 # `install-system-deps.sh run` installs only what serving needs (the figure renderer's OpenGL and fonts).
 # `install-system-deps.sh npm` adds npm, which `make install` needs for the self-check's pose model (npm ci).
 set -euo pipefail
@@ -21,6 +22,8 @@ command -v espeak-ng >/dev/null 2>&1 || needed+=(espeak-ng)
 dpkg -s libxss1 >/dev/null 2>&1 || needed+=(libxss1)
 command -v dbus-daemon >/dev/null 2>&1 || needed+=(dbus-daemon)  # desk timer's GNOME and notification backends
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || needed+=(nodejs)  # browser desk timer rules
+command -v wrk >/dev/null 2>&1 || needed+=(wrk)  # the web load benchmark (make bench)
+command -v pg_dump >/dev/null 2>&1 || needed+=(postgresql-client)  # psoascare backup/restore on PostgreSQL
 fi
 [ ${#needed[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -87,3 +87,16 @@ def test_it_prints_demo_passwords_only_on_the_first_start(tmp_path: Path) -> Non
     assert account_line.search(first)
     assert not account_line.search(second) and "Demo accounts created" not in second
     assert f"Data directory: {tmp_path}" in second
+
+
+def test_it_runs_the_start_up_steps_one_process_at_a_time(tmp_path: Path) -> None:
+    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path / "data")}
+    command = [sys.executable, "-m", "psoascare", "setup", "--no-figures"]
+    starts = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in starts]
+    assert [process.returncode for process in starts] == [0, 0, 0], outputs
+    assert sum("Demo accounts created" in output for output in outputs) == 1, outputs
+    assert all("Set-up done." in output for output in outputs)

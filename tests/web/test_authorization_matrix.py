@@ -151,8 +151,14 @@ MATRIX: dict[str, Route] = {
     "clinic:settings": Route(fixed("/clinic/settings/"), THERAPISTS),
     "clinic:resources": Route(fixed("/clinic/resources/"), THERAPISTS),
     "clinic:resource": Route(lambda c: f"/clinic/resources/{c.resource.pk}/", THERAPIST_X),
+    "clinic:delete_resource": Route(
+        lambda c: f"/clinic/resources/{c.spare('resource').pk}/delete/", THERAPIST_X, "post"
+    ),
     "programs:templates": Route(fixed("/programmes/templates/"), THERAPISTS),
     "programs:template": Route(lambda c: f"/programmes/templates/{c.programme.pk}/", THERAPIST_X),
+    "programs:delete_template": Route(
+        lambda c: f"/programmes/templates/{c.spare('programme').pk}/delete/", THERAPIST_X, "post"
+    ),
     "programs:assign": Route(lambda c: f"/programmes/clients/{c.client_a.pk}/", THERAPIST_X),
     "api:openapi-json": Route(fixed("/api/openapi.json"), EVERYONE, api=True),
     "api:openapi-view": Route(fixed("/api/docs"), EVERYONE, api=True),
@@ -240,6 +246,16 @@ class AuthorizationMatrixTestCase(BaseTestCase):
         (directory / "manifest.json").write_text(json.dumps(manifest))
         return "standing-side.svg"
 
+    def spare(self, kind: str) -> Any:
+        """A fresh row of therapist X's for a route that deletes one."""
+        if kind == "resource":
+            return Resource.objects.create(
+                therapist=self.therapist_x, kind="article", title="spare", url="https://example.org/s"
+            )
+        return ProgrammeTemplate.objects.create(
+            therapist=self.therapist_x, title="spare", items=[{"exercise": "bed-edge-hang"}]
+        )
+
     def _actor(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
 
@@ -275,22 +291,34 @@ class AuthorizationMatrixTestCase(BaseTestCase):
                     else:
                         self.assertEqual(status, 404, f"{name} let {actor} in ({status})")
 
-    def test_it_keeps_therapists_to_their_own_rows_in_the_admin(self) -> None:
-        self.client.force_login(self.therapist_y)
-        listing = self.client.get("/admin/lessons/resource/")
-        self.assertEqual(listing.status_code, 200)
-        self.assertNotContains(listing, "X&#x27;s article")
-        self.assertEqual(self.client.get(f"/admin/lessons/resource/{self.resource.pk}/change/").status_code, 302)
-        self.assertNotContains(self.client.get("/admin/programs/programmetemplate/"), "X&#x27;s programme")
-        self.assertNotContains(self.client.get("/admin/routines_web/customexercise/"), "X&#x27;s stretch")
+    def test_it_keeps_the_admin_for_site_operators(self) -> None:
+        # Therapists manage their content in the app; /admin/ sends them to the admin's log-in like strangers.
+        self.assertFalse(self.therapist_x.is_staff)
         self.client.force_login(self.therapist_x)
-        self.assertContains(self.client.get("/admin/programs/programmetemplate/"), "X&#x27;s programme")
-        self.assertContains(self.client.get("/admin/routines_web/customexercise/"), "X&#x27;s stretch")
         for admin_page in (
+            "/admin/",
+            "/admin/lessons/resource/",
+            "/admin/programs/programmetemplate/",
+            "/admin/routines_web/customexercise/",
             "/admin/journal/painrecord/",
             "/admin/auth/user/",
-            "/admin/accounts/profile/",
-            "/admin/programs/assignment/",
-            "/admin/privacy/accesslogentry/",
         ):
-            self.assertIn(self.client.get(admin_page).status_code, (403, 404), admin_page)
+            response = self.client.get(admin_page)
+            self.assertEqual(response.status_code, 302, admin_page)
+            self.assertIn("/admin/login/", response["Location"])
+        self.client.force_login(self.admin)
+        self.assertContains(self.client.get("/admin/lessons/resource/"), "X&#x27;s article")
+        self.assertContains(self.client.get("/admin/programs/programmetemplate/"), "X&#x27;s programme")
+        self.assertContains(self.client.get("/admin/routines_web/customexercise/"), "X&#x27;s stretch")
+
+    def test_it_lets_therapists_delete_their_resources_and_templates_in_the_app(self) -> None:
+        self.client.force_login(self.therapist_y)
+        self.client.post(f"/clinic/resources/{self.resource.pk}/delete/")
+        self.client.post(f"/programmes/templates/{self.programme.pk}/delete/")
+        self.assertTrue(Resource.objects.filter(pk=self.resource.pk).exists())
+        self.assertTrue(ProgrammeTemplate.objects.filter(pk=self.programme.pk).exists())
+        self.client.force_login(self.therapist_x)
+        self.assertRedirects(self.client.post(f"/clinic/resources/{self.resource.pk}/delete/"), "/clinic/resources/")
+        self.assertFalse(Resource.objects.filter(pk=self.resource.pk).exists())
+        self.client.post(f"/programmes/templates/{self.programme.pk}/delete/")
+        self.assertFalse(ProgrammeTemplate.objects.filter(pk=self.programme.pk).exists())

@@ -9,7 +9,7 @@ import typer
 from psoascare import __version__
 
 # Each module defines register(app); the commands there only parse and print.
-COMMAND_MODULES = ("serve", "accounts", "body", "figures", "stretch", "desk", "calendar")
+COMMAND_MODULES = ("serve", "backup", "accounts", "body", "figures", "stretch", "desk", "calendar")
 
 app = typer.Typer(
     name="psoascare",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 
 def setup_django(data_dir: Path | str | None = None) -> None:
@@ -18,6 +23,65 @@ def setup_django(data_dir: Path | str | None = None) -> None:
     import django
 
     django.setup()
+
+
+# pg_advisory_lock key for the start-up steps: "psoascar" in ASCII, a positive signed 64-bit number.
+ADVISORY_LOCK_KEY = 0x7073_6F61_7363_6172
+LOCK_FILE = ".startup.lock"
+
+
+def _lock(handle: IO[Any]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:
+            handle.seek(0)
+            try:
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                time.sleep(0.2)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _unlock(handle: IO[Any]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def startup_lock() -> Iterator[None]:
+    """Lets one process at a time through the start-up steps (migrations, static files, demo content, figures):
+    a lock on a file in the data directory for the processes of this machine, and on PostgreSQL an advisory
+    lock for the processes of every machine that shares the database. Both go when the process dies."""
+    from django.conf import settings
+    from django.db import connection
+
+    with open(Path(settings.DATA_DIR) / LOCK_FILE, "a+b") as handle:
+        _lock(handle)
+        try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+                try:
+                    yield
+                finally:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+            else:
+                yield
+        finally:
+            _unlock(handle)
 
 
 def migrate(verbosity: int = 0) -> None:
@@ -73,7 +137,7 @@ def ensure_demo_content() -> DemoAccounts | None:
             kind=Resource.Kind.VIDEO,
             title="Example: the therapist's video",
             url="https://www.youtube.com/watch?v=aaaaaaaaaaa",
-            note="Replace this with the video you want your clients to watch (Admin → Resources).",
+            note="Replace this with the video you want your clients to watch (Clinic → Articles and videos).",
             public=True,
         )
     return DemoAccounts(therapist_password, client_password)

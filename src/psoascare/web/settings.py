@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -32,7 +33,32 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("PSOASCARE_DEBUG", False)
 ALLOWED_HOSTS = env_list("PSOASCARE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("PSOASCARE_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("PSOASCARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for links (e-mails, the calendar feed, the handout's QR code). When PSOASCARE_SITE_URL is
+# not set, `psoascare serve` passes the address it listens on (PSOASCARE_LISTEN_URL), and links made while
+# answering a request use that request's scheme and host (the real ones behind a trusted proxy).
+SITE_URL_CONFIGURED = bool(env_str("PSOASCARE_SITE_URL"))
+SITE_URL = (env_str("PSOASCARE_SITE_URL") or env_str("PSOASCARE_LISTEN_URL") or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ConfigurationError(f"PSOASCARE_SITE_URL={SITE_URL!r}: expected an http:// or https:// address")
+
+
+def _trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in env_list("PSOASCARE_TRUSTED_PROXIES", []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(
+                f"PSOASCARE_TRUSTED_PROXIES: {item!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24)"
+            ) from None
+    return networks
+
+
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed; from anyone else they
+# are ignored (psoascare.web.proxy.TrustedProxyMiddleware).
+TRUSTED_PROXIES = _trusted_proxies()
+# The header a trusted proxy sets to the scheme the browser used ("https"); ignored from anyone else.
+PROXY_SSL_HEADER = env_str("PSOASCARE_PROXY_SSL_HEADER", "X-Forwarded-Proto")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "psoascare.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "psoascare.web.security.ContentSecurityPolicyMiddleware",
+    "psoascare.web.security.PrivateJsonMiddleware",
 ]
 
 ROOT_URLCONF = "psoascare.web.urls"
@@ -103,7 +131,11 @@ def _databases() -> dict[str, dict[str, object]]:
             "NAME": DATA_DIR / "psoascare.sqlite3",
             # WAL lets readers and the writer work at once; IMMEDIATE avoids "database is locked" upgrades.
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                # secure_delete overwrites deleted rows, so an erased account's text does not linger in free pages.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                    "PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -113,20 +145,40 @@ def _databases() -> dict[str, dict[str, object]]:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-_redis_url = env_str("REDIS_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
-        if _redis_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+
+def _caches() -> dict[str, dict[str, object]]:
+    url = env_str("REDIS_URL")
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError(f"REDIS_URL={url!r}: expected redis://host:port/db, rediss://… or unix://…")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # Several sites (or test runs) can share one Redis database with different prefixes.
+            "KEY_PREFIX": env_str("PSOASCARE_CACHE_PREFIX", "psoascare"),
+        }
+    }
+
+
+# With REDIS_URL, every process shares one cache: log-in throttles, rate limits, cached feeds and sessions.
+CACHES = _caches()
+REDIS_URL = env_str("REDIS_URL")
+# Sessions live in the database (shared by every process) in a table that records whose session it is, so a
+# password change or an account deletion ends them all; with Redis they are also cached there.
+SESSION_ENGINE = "psoascare.web.accounts.sessions_cached" if REDIS_URL else "psoascare.web.accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The first loads the profile with the user; Django's own stays for sessions made before it was added.
+AUTHENTICATION_BACKENDS = [
+    "psoascare.web.accounts.backends.ProfileBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -173,6 +225,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SECURE = env_bool("PSOASCARE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS: only once the site is served over HTTPS for good (browsers remember it for this many seconds).
+SECURE_HSTS_SECONDS = env_int("PSOASCARE_HSTS_SECONDS", 0, minimum=0, maximum=2 * 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PSOASCARE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("PSOASCARE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from psoascare.web import pwa, views
 from psoascare.web.accounts import views as account_views
-from psoascare.web.accounts.forms import ThrottledAuthenticationForm
 from psoascare.web.api import views as api_views
 from psoascare.web.api.api import api
 from psoascare.web.clinic import views as clinic_views
@@ -35,7 +33,8 @@ urlpatterns = [
     path("handout/", include("psoascare.web.handout.urls")),
     path("selfcheck/", include("psoascare.web.selfcheck.urls")),
     path("learn/", include("psoascare.web.lessons.urls")),
-    path("accounts/login/", LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
+    path("accounts/login/", account_views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", account_views.RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("psoascare.web.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("clinic/", include("psoascare.web.clinic.urls")),

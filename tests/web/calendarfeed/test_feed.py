@@ -41,12 +41,13 @@ class FeedTestCase(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         return response.content
 
-    def test_it_serves_a_calendar_that_no_cache_may_keep(self) -> None:
+    def test_it_serves_a_calendar_that_no_shared_cache_may_keep(self) -> None:
         response = self.client.get(f"/calendar/{self.feed_a.token}.ics")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
         cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
-        self.assertLessEqual({"private", "no-store"}, cache_control)
+        self.assertLessEqual({"private", "no-cache"}, cache_control)  # kept by the calendar app only, revalidated
+        self.assertNotIn("public", cache_control)
 
     def test_it_follows_the_rfc_5545_line_rules_and_required_properties(self) -> None:
         data = self.get_feed(self.feed_a.token)

@@ -4,9 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import User
 from django.core.cache import cache
+
+from psoascare.web.accounts import throttle
 
 
 class InviteForm(forms.Form):
@@ -59,32 +61,55 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-LOGIN_FAILURE_LIMIT = 10
-LOGIN_LOCKOUT_SECONDS = 15 * 60
-
-
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's log-in form, refusing further tries for a username from one address after 10 failures in 15
-    minutes (counted in the cache: per process by default, shared through Redis where REDIS_URL is set)."""
-
-    def _failures_key(self) -> str:
-        username = str(self.data.get("username", "")).strip().lower()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return f"login-failures:{username}:{address}"
+    """Django's log-in form behind the throttles of psoascare.web.accounts.throttle (per account with back-off,
+    per address across accounts, per remembered device)."""
 
     def clean(self) -> dict[str, Any]:
-        key = self._failures_key()
-        if cache.get(key, 0) >= LOGIN_FAILURE_LIMIT:
-            raise forms.ValidationError(
-                "Too many failed log-ins for this account. Wait 15 minutes, or reset your password.",
-                code="throttled",
-            )
+        attempt = throttle.Attempt.of(self.request, str(self.data.get("username", "")))
         try:
-            return super().clean()
+            throttle.check(attempt)
+        except throttle.Throttled as exc:
+            raise forms.ValidationError(str(exc), code="throttled") from None
+        try:
+            cleaned = super().clean()
         except forms.ValidationError:
-            cache.add(key, 0, LOGIN_LOCKOUT_SECONDS)
-            cache.incr(key)
+            throttle.note_failure(attempt)
             raise
+        throttle.note_success(attempt)
+        return cleaned
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    """Sends at most RESET_MAILS_PER_ADDRESS reset e-mails to one address, and starts at most
+    RESET_REQUESTS_PER_CLIENT resets from one client address, per RESET_WINDOW; beyond that the page looks the
+    same (so it tells no one whether the address has an account) but nothing is sent."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        request = kwargs.get("request")
+        email = str(self.cleaned_data.get("email", "")).strip().lower()
+        address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        if not _take(f"password-reset:client:{address}", RESET_REQUESTS_PER_CLIENT):
+            return
+        if not _take(f"password-reset:email:{throttle.account_id(email)}", RESET_MAILS_PER_ADDRESS):
+            return
+        super().save(*args, **kwargs)
+
+
+RESET_MAILS_PER_ADDRESS = 3
+RESET_REQUESTS_PER_CLIENT = 10
+RESET_WINDOW = 60 * 60
+
+
+def _take(key: str, limit: int) -> bool:
+    """Counts one use of `key` in the window; False once `limit` uses are spent."""
+    cache.add(key, 0, RESET_WINDOW)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RESET_WINDOW)
+        used = 1
+    return int(used) <= limit
 
 
 class SignUpForm(AcceptInvitationForm):

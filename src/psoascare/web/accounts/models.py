@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -49,25 +50,12 @@ def clients_of(therapist: User) -> models.QuerySet[User]:
     return User.objects.filter(profile__role=Role.CLIENT, profile__therapist=therapist).order_by("username")
 
 
-# Therapists edit their own content in the Django admin: these models (app label, model), whose admin pages
-# show each therapist only their own rows (psoascare.web.admin.OwnedByTherapistAdmin).
-THERAPIST_CONTENT_MODELS = (
-    ("lessons", "resource"),
-    ("programs", "programmetemplate"),
-    ("routines_web", "customexercise"),
-)
-
-
 def create_therapist(username: str, email: str, password: str) -> User:
-    from django.contrib.auth.models import Permission
-
+    """A therapist manages their resources, programmes and exercises in the app; they are not Django staff, so
+    /admin/ stays for the people who run the site."""
     with transaction.atomic():
-        user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
+        user = User.objects.create_user(username=username, email=email, password=password)
         Profile.objects.create(user=user, role=Role.THERAPIST)
-        for app_label, model in THERAPIST_CONTENT_MODELS:
-            user.user_permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, content_type__model=model)
-            )
     return user
 
 
@@ -182,3 +170,36 @@ class Invitation(models.Model):
             fresh.used_by = user
             fresh.save(update_fields=["used_at", "used_by"])
         return user
+
+
+class UserSession(AbstractBaseSession):
+    """A Django session that records whose it is, so all of a user's sessions can be ended at once (password
+    change or reset, account deletion). Used by the session engines in psoascare.web.accounts.sessions*."""
+
+    # No database constraint: a session may be written a moment after its user is deleted; the cascade still
+    # removes the rows when the user goes.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        from importlib import import_module
+
+        return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def end_sessions(user_id: int) -> int:
+    """Ends every session of this user, in the database and in the session cache; returns how many."""
+    from django.core.cache import caches
+
+    store = UserSession.get_session_store_class()
+    keys = list(UserSession.objects.filter(user_id=user_id).values_list("session_key", flat=True))
+    UserSession.objects.filter(session_key__in=keys).delete()
+    prefix = getattr(store, "cache_key_prefix", None)
+    if prefix and keys:
+        caches[settings.SESSION_CACHE_ALIAS].delete_many([prefix + key for key in keys])
+    return len(keys)

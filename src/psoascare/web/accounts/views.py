@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,10 +11,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from psoascare.web.accounts import throttle
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, therapist_required
-from psoascare.web.accounts.forms import AcceptInvitationForm, InviteForm, SignUpForm
+from psoascare.web.accounts.forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    RateLimitedPasswordResetForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+)
 from psoascare.web.accounts.models import Invitation, InvitationError, Role, role_of, sign_up_client
 from psoascare.web.forms import bound_data
+from psoascare.web.links import absolute_url
+
+
+class ThrottledLoginView(LoginView):
+    """Log-in behind the throttles; a successful log-in marks this browser as a device of the account."""
+
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form: ThrottledAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        throttle.remember_device(response, self.request, form.get_user().get_username())
+        return response
+
+
+class RateLimitedPasswordResetView(PasswordResetView):
+    form_class = RateLimitedPasswordResetForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -44,7 +68,7 @@ def _invitations_page(request: AuthenticatedHttpRequest, form: InviteForm, link:
 
 
 def _send_invitation(request: AuthenticatedHttpRequest, invitation: Invitation, token: str) -> str:
-    link = request.build_absolute_uri(reverse("accounts:accept", args=[token]))
+    link = absolute_url(reverse("accounts:accept", args=[token]), request)
     send_mail(
         "Your PsoasCare invitation",
         f"Your therapist {request.user.get_full_name() or request.user.username} invites you to PsoasCare.\n\n"
@@ -87,7 +111,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
             user = invitation.accept(form.cleaned_data["username"], form.cleaned_data["password1"])
         except InvitationError as exc:
             return render(request, "accounts/invitation_invalid.html", {"reason": str(exc)}, status=404)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="psoascare.web.accounts.backends.ProfileBackend")
         return redirect("today")
     return render(request, "accounts/accept.html", {"form": form, "invitation": invitation})
 

@@ -1,12 +1,14 @@
 """The JSON API (django-ninja): the authenticated client's journal and programme, and personal tokens.
 
 Spec at /api/openapi.json, docs at /api/docs. Clients authenticate with a personal token
-(`Authorization: Bearer pc_…`) or, in the browser, with their session (CSRF checked).
+(`Authorization: Bearer pc_…`) or, in the browser, with their session (CSRF checked). Every answer a route can
+give is in the spec: 400 (a value the rules refuse), 401 (no or a bad token), 403 (the safety gate, when a
+session is recorded), 404 (not a client account, or no such row), 422 (a request the schema refuses). Every
+answer carries Cache-Control: no-store (psoascare.web.security.PrivateJsonMiddleware).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -34,11 +36,13 @@ class TokenAuth(HttpBearer):
         return user
 
 
+AUTH = [TokenAuth(), django_auth]
+
 api = NinjaAPI(
     title="PsoasCare API",
     version="1",
     description="The authenticated client's journal and programme; personal API tokens.",
-    auth=[TokenAuth(), django_auth],
+    auth=AUTH,
     urls_namespace="api",
 )
 
@@ -60,12 +64,12 @@ def _client(request: HttpRequest) -> User:
     return user
 
 
-@api.get("/journal/pain", response=list[schemas.PainOut], tags=["journal"])
+@api.get("/journal/pain", response=schemas.answers(ok=list[schemas.PainOut]), tags=["journal"])
 def list_pain(request: HttpRequest) -> Any:
     return PainRecord.objects.filter(client=_client(request))[:365]
 
 
-@api.post("/journal/pain", response={201: schemas.PainOut, 400: schemas.ErrorOut}, tags=["journal"])
+@api.post("/journal/pain", response=schemas.answers(created=schemas.PainOut), tags=["journal"])
 def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
     client = _client(request)
     day = payload.day or timezone.localdate()
@@ -74,14 +78,14 @@ def record_pain(request: HttpRequest, payload: schemas.PainIn) -> Any:
     return Status(201, PainRecord.record(client, day, payload.score, payload.note))
 
 
-@api.get("/journal/sessions", response=list[schemas.SessionOut], tags=["journal"])
+@api.get("/journal/sessions", response=schemas.answers(ok=list[schemas.SessionOut]), tags=["journal"])
 def list_sessions(request: HttpRequest) -> Any:
     return StretchSession.objects.filter(client=_client(request))[:200]
 
 
 @api.post(
     "/journal/sessions",
-    response={201: schemas.CreatedOut, 400: schemas.ErrorOut, 403: schemas.ErrorOut},
+    response=schemas.answers(created=schemas.CreatedOut, forbidden=schemas.ErrorOut),
     tags=["journal"],
 )
 def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
@@ -97,17 +101,20 @@ def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
     return Status(201, {"id": session.pk})
 
 
-@api.get("/journal/desk-events", response=list[schemas.DeskEventOut], tags=["journal"])
-def list_desk_events(request: HttpRequest, since: datetime | None = Query(None)) -> Any:
+@api.get("/journal/desk-events", response=schemas.answers(ok=list[schemas.DeskEventOut]), tags=["journal"])
+def list_desk_events(
+    request: HttpRequest,
+    since: schemas.IsoDateTime | None = Query(
+        None, description="only events that started at or after this ISO 8601 date and time with time zone"
+    ),
+) -> Any:
     events = DeskEvent.objects.filter(client=_client(request))
     if since is not None:
-        if timezone.is_naive(since):
-            raise InputError("since must carry a time zone, e.g. 2026-11-25T09:00:00+00:00")
-        events = events.filter(started_at__gte=since)
+        events = events.filter(started_at__gte=schemas.parse_aware_datetime(since))
     return events[:2000]
 
 
-@api.post("/journal/desk-events", response={201: schemas.CreatedOut, 400: schemas.ErrorOut}, tags=["journal"])
+@api.post("/journal/desk-events", response=schemas.answers(created=schemas.CreatedOut), tags=["journal"])
 def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any:
     client = _client(request)
     try:
@@ -117,13 +124,13 @@ def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any
     return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
 
 
-@api.get("/safety", response=schemas.SafetyOut, tags=["safety"])
+@api.get("/safety", response=schemas.answers(ok=schemas.SafetyOut), tags=["safety"])
 def safety(request: HttpRequest) -> Any:
     """The one safety gate, for the desk timer and `psoascare stretch --server`: may the client exercise now?"""
     return safety_state(_client(request)).as_dict(clinic_red_flags())
 
 
-@api.get("/programme", response=schemas.ProgrammeOut, tags=["programme"])
+@api.get("/programme", response=schemas.answers(ok=schemas.ProgrammeOut), tags=["programme"])
 def programme(request: HttpRequest) -> Any:
     from psoascare.web.programs.models import Assignment
 
@@ -141,19 +148,19 @@ def programme(request: HttpRequest) -> Any:
     }
 
 
-@api.get("/tokens", response=list[schemas.TokenOut], auth=django_auth, tags=["tokens"])
+@api.get("/tokens", response=schemas.answers(ok=list[schemas.TokenOut]), tags=["tokens"])
 def list_tokens(request: HttpRequest) -> Any:
     return ApiToken.objects.filter(user=request.user.pk)
 
 
-@api.post("/tokens", response={201: schemas.NewTokenOut}, auth=django_auth, tags=["tokens"])
+@api.post("/tokens", response=schemas.answers(created=schemas.NewTokenOut), tags=["tokens"])
 def create_token(request: HttpRequest, payload: schemas.TokenIn) -> Any:
     assert isinstance(request.user, User)
     token, secret = ApiToken.issue(request.user, payload.name.strip() or "token")
     return Status(201, {**schemas.TokenOut.from_orm(token).dict(), "token": secret})
 
 
-@api.delete("/tokens/{token_id}", response={204: None}, auth=django_auth, tags=["tokens"])
+@api.delete("/tokens/{token_id}", response=schemas.answers(no_content=None), tags=["tokens"])
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).revoke()
     return Status(204, None)

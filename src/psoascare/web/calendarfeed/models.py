@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import models
+from django.db import connection, models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+# The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
+SAFETY_PAIN_DAYS = 8
 TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
 
 
@@ -40,7 +45,7 @@ class CalendarFeed(models.Model):
     @classmethod
     def live(cls, token: str) -> CalendarFeed | None:
         """The feed this token opens, or None for an unknown or stopped token or a deactivated account."""
-        return cls.objects.select_related("client").filter(token=token, client__is_active=True).first()
+        return cls.objects.select_related("client__profile").filter(token=token, client__is_active=True).first()
 
     def rotate(self) -> str:
         """Stops the current URL now and gives the client a new one; returns the new token."""
@@ -54,10 +59,10 @@ class CalendarFeed(models.Model):
         return reverse("calendarfeed:feed", kwargs={"token": self.token})
 
     def url(self, request: HttpRequest | None = None) -> str:
-        """The feed's absolute URL: from the request's host, else SITE_URL."""
-        if request is not None:
-            return request.build_absolute_uri(self.path())
-        return f"{settings.SITE_URL}{self.path()}"
+        """The feed's absolute URL (psoascare.web.links: PSOASCARE_SITE_URL when set, else the request's)."""
+        from psoascare.web.links import absolute_url
+
+        return absolute_url(self.path(), request)
 
 
 def feed_url_for(client: User, request: HttpRequest | None = None) -> str:
@@ -68,3 +73,51 @@ def feed_url_for(client: User, request: HttpRequest | None = None) -> str:
 def webcal_url(feed_url: str) -> str:
     """The same feed as a webcal:// link, which Apple devices open as a subscription rather than an import."""
     return "webcal://" + feed_url.split("://", 1)[1]
+
+
+@cache
+def _version_sql() -> str:
+    """One query for a calendar app's poll: the feed's client and everything the feed's bytes depend on. Written
+    as SQL that SQLite and PostgreSQL share (scalar subqueries, each one index probe), and built once, since the
+    ORM's compilation of the same query would cost more than running it."""
+    from psoascare.web.accounts.models import Profile
+    from psoascare.web.journal.models import PainRecord, RedFlagScreening
+    from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
+
+    def table(model: type[models.Model]) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    screenings = f"FROM {table(RedFlagScreening)} s WHERE s.client_id = f.client_id"
+    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = f.client_id AND r.day >= %s"
+    changes = f"FROM {table(AssignmentChange)} c WHERE c.assignment_id = a.id"
+    return f"""
+        SELECT f.client_id, p.therapist_id,
+            a.id, a.template_slug, a.programme_id, a.item_overrides, a.times, a.days, a.move_every_minutes,
+            a.assigned_at, g.title, g.items, g.times, g.days,
+            (SELECT COUNT(*) {screenings}), (SELECT MAX(s.id) {screenings}),
+            (SELECT MAX(s.reviewed_at) {screenings}), (SELECT COUNT(s.reviewed_at) {screenings}),
+            (SELECT COUNT(*) {pain}), (SELECT MAX(r.recorded_at) {pain}), (SELECT SUM(r.score) {pain}),
+            (SELECT COUNT(*) {changes}), (SELECT MAX(c.changed_at) {changes})
+        FROM {table(CalendarFeed)} f
+        JOIN {table(User)} u ON u.id = f.client_id AND u.is_active
+        LEFT JOIN {table(Profile)} p ON p.user_id = f.client_id
+        LEFT JOIN {table(Assignment)} a ON a.client_id = f.client_id
+        LEFT JOIN {table(ProgrammeTemplate)} g ON g.id = a.programme_id
+        WHERE f.token = %s
+    """
+
+
+def live_feed_version(token: str) -> tuple[int, str] | None:
+    """(client id, version) of the live feed this token opens, or None (unknown, stopped, or a deactivated
+    account). The version changes whenever the feed's bytes may: the assignment's fields, its programme and its
+    changes; the rows the safety gate reads (psoascare.web.journal.safety.safety_state: every screening of the
+    client and the last SAFETY_PAIN_DAYS days of pain, whose counts, sums and latest times move with any
+    insert, review or new score); whether the client has a therapist; the day; the site's address and zone."""
+    since = timezone.localdate() - timedelta(days=SAFETY_PAIN_DAYS)
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), [since, since, since, token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    parts = (settings.SITE_URL, settings.TIME_ZONE, timezone.localdate(), *row)
+    return int(row[0]), hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

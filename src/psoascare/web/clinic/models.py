@@ -84,6 +84,15 @@ class Alert(models.Model):
             send_mail("PsoasCare: a client deleted their account", text, None, [therapist.email])
 
     @classmethod
+    def open_for(cls, therapist: User) -> models.QuerySet[Alert]:
+        """The open alerts about the therapist's current clients (a client who moved to another therapist takes
+        their alerts along, out of the old therapist's sight), and notices that name no client (one who left)."""
+        current_or_none = models.Q(client__profile__therapist=therapist) | models.Q(client__isnull=True)
+        return cls.objects.filter(current_or_none, therapist=therapist, resolved_at__isnull=True).select_related(
+            "client"
+        )
+
+    @classmethod
     def raise_for(cls, client: User, kind: str, text: str) -> Alert | None:
         therapist = getattr(getattr(client, "profile", None), "therapist", None)
         if therapist is None:

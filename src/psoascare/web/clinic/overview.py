@@ -1,20 +1,52 @@
-"""Each client at a glance for the therapist: adherence this week, pain and its trend, red flags, last activity."""
+"""Each client at a glance for the therapist: adherence this week, pain and its trend, red flags, last activity.
+
+Set-based: a fixed number of queries for any number of clients (one for the clients with their latest pain and
+activity as correlated subqueries on indexed columns, one each for open red flags, two weeks of pain,
+assignments and this week's ticks); the rules stay the lead's (`unreviewed_level` and `SafetyState.paused` for
+the pause, `nprs_weekly_change` for "worse"). The ranking covers all of a therapist's clients; the page shows
+PAGE_SIZE of them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
-from django.db.models import Max
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
+from psoascare.knowledge.safety import unreviewed_level
+from psoascare.routines.schedule import DueItem
+from psoascare.web.accounts.models import clients_of
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
-from psoascare.web.journal.safety import safety_state
-from psoascare.web.programs.models import Assignment
+from psoascare.web.journal.safety import SafetyState
+from psoascare.web.programs.models import Assignment, ProgrammeTemplate
 
 WEEK = 7
+PAGE_SIZE = 50
+SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -27,36 +59,43 @@ class Adherence:
         return round(100 * self.done / self.due) if self.due else None
 
 
-def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
-    """Ticked stretch items against those already due: over the `days` days up to `end`, from the day the
-    programme started, and today only up to the current time (an evening stretch is not missed at noon)."""
-    assignment = Assignment.objects.filter(client=client).first()
-    if assignment is None:
-        return Adherence(0, 0)
-    now = timezone.localtime(now)
-    start = max(end - timedelta(days=days - 1), timezone.localtime(assignment.assigned_at).date())
-    scheduled = {
-        (day, item.key): day < now.date() or (day == now.date() and item.at <= now.time())
-        for day, items in assignment.due_between(start, end).items()
-        for item in items
-        if item.kind == "stretch"
-    }
-    done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
-    # Due: what is past its time, and what was done a little early (it no longer waits to be done).
-    due_keys = {key for key, past in scheduled.items() if past or key in done}
-    return Adherence(len(due_keys & done), len(due_keys))
+@dataclass(frozen=True)
+class PainReading:
+    score: int
+    day: date
+
+
+class ClientRow(NamedTuple):
+    """A client as the dashboard reads them: names, latest pain and latest activity, from one query."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    last_pain_score: int | None
+    last_pain_day: date | None
+    last_activity: datetime | None
 
 
 @dataclass(frozen=True)
 class ClientSummary:
-    client: User
+    row: ClientRow
     adherence: Adherence
-    last_pain: PainRecord | None
+    last_pain: PainReading | None
     pain_trend: Change | None
     open_red_flag: RedFlagScreening | None
     last_activity: datetime | None
     paused: bool
     has_routine: bool
+    user: User | None = None  # the client page passes the user it has; the dashboard makes one per shown row
+
+    @cached_property
+    def client(self) -> User:
+        """The client (built from the row without a query: only the rows on the page ever need one)."""
+        if self.user is not None:
+            return self.user
+        row = self.row
+        return User(id=row.pk, username=row.username, first_name=row.first_name, last_name=row.last_name)
 
     @property
     def attention(self) -> tuple[int, ...]:
@@ -72,37 +111,249 @@ class ClientSummary:
         )
 
 
-def pain_trend(client: User, end: date) -> Change | None:
-    """This week's mean pain against last week's (the same rule as the client's own chart)."""
-    scores = PainRecord.objects.filter(client=client, day__gt=end - timedelta(days=2 * WEEK), day__lte=end)
-    return nprs_weekly_change(dict(scores.values_list("day", "score")), end)
+@dataclass(frozen=True)
+class _Scheduled:
+    """A window's stretch items as (day, item key): those already past their time, and those still to come."""
+
+    past: frozenset[tuple[date, str]]
+    upcoming: frozenset[tuple[date, str]]
+
+    @classmethod
+    def of(cls, due_by_day: dict[date, list[DueItem]], start: date, now: datetime) -> _Scheduled:
+        past: set[tuple[date, str]] = set()
+        upcoming: set[tuple[date, str]] = set()
+        for day, items in due_by_day.items():
+            if day < start:
+                continue
+            for item in items:
+                if item.kind == "stretch":
+                    is_past = day < now.date() or (day == now.date() and item.at <= now.time())
+                    (past if is_past else upcoming).add((day, item.key))
+        return cls(frozenset(past), frozenset(upcoming))
+
+    def adherence(self, done: set[tuple[date, str]]) -> Adherence:
+        """Ticked items against those due: past their time, or done a little early (no longer waiting)."""
+        due = self.past | (self.upcoming & done)
+        return Adherence(len(due & done), len(due))
 
 
-def last_activity(client: User) -> datetime | None:
-    moments = [
-        CompletedItem.objects.filter(client=client).aggregate(at=Max("done_at"))["at"],
-        PainRecord.objects.filter(client=client).aggregate(at=Max("recorded_at"))["at"],
-        StretchSession.objects.filter(client=client).aggregate(at=Max("ended_at"))["at"],
-        DeskEvent.objects.filter(client=client).aggregate(at=Max("started_at"))["at"],
+def adherence_from(
+    due_by_day: dict[date, list[DueItem]], done: set[tuple[date, str]], start: date, now: datetime
+) -> Adherence:
+    """Ticked stretch items against those already due from `start`: today only up to the current time (an
+    evening stretch is not missed at noon); one done a little early counts as due and done."""
+    return _Scheduled.of(due_by_day, start, now).adherence(done)
+
+
+def _window_start(assigned_at: datetime, end: date, days: int) -> date:
+    first = end - timedelta(days=days - 1)
+    # A programme assigned two days or more before the window began started before it, in any time zone:
+    # no local-time conversion needed (the common case, and the costly part for a thousand clients).
+    if assigned_at < datetime.combine(first - timedelta(days=2), time(0), tzinfo=UTC):
+        return first
+    return max(first, timezone.localtime(assigned_at).date())
+
+
+def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
+    """One client's adherence over the `days` days up to `end`, from the day the programme started."""
+    assignment = Assignment.objects.filter(client=client).select_related("programme").first()
+    if assignment is None:
+        return Adherence(0, 0)
+    start = _window_start(assignment.assigned_at, end, days)
+    done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
+    return adherence_from(assignment.due_between(start, end), done, start, timezone.localtime(now))
+
+
+# An assignment's set-up, as stored: the JSON fields as their text, so equal set-ups compare equal unparsed.
+SETUP_FIELDS = (
+    "template_slug",
+    "programme_id",
+    "item_overrides",
+    "times",
+    "days",
+    "move_every_minutes",
+    "work_start",
+    "work_end",
+    "work_days",
+)
+JSON_SETUP_FIELDS = ("item_overrides", "times", "days", "work_days")
+
+
+class _Schedules:
+    """What is due in the window, worked out once per distinct programme set-up (most clients share a few)
+    rather than once per client; the assignments come as plain rows, parsed only once per set-up."""
+
+    def __init__(self, first: date, last: date, now: datetime, programmes: dict[int, ProgrammeTemplate]) -> None:
+        self.first, self.last, self.now, self.programmes = first, last, now, programmes
+        self.due: dict[tuple[Any, ...], dict[date, list[DueItem]]] = {}
+        self.scheduled: dict[tuple[tuple[Any, ...], date], _Scheduled] = {}
+
+    @staticmethod
+    def rows(ids: QuerySet[User, Any]) -> Iterable[tuple[Any, ...]]:
+        """(client id, assigned at, *set-up) for these clients' assignments."""
+        fields = [Cast(f, TextField()) if f in JSON_SETUP_FIELDS else F(f) for f in SETUP_FIELDS]
+        return Assignment.objects.filter(client_id__in=ids).order_by().values_list("client_id", "assigned_at", *fields)
+
+    def for_setup(self, setup: tuple[Any, ...], start: date) -> _Scheduled:
+        found = self.scheduled.get((setup, start))
+        if found is None:
+            if setup not in self.due:
+                values = dict(zip(SETUP_FIELDS, setup, strict=True))
+                for name in JSON_SETUP_FIELDS:
+                    values[name] = json.loads(values[name])
+                programme_id = values.pop("programme_id")
+                assignment = Assignment(**values, programme=self.programmes.get(programme_id))
+                self.due[setup] = assignment.due_between(self.first, self.last)
+            found = self.scheduled[(setup, start)] = _Scheduled.of(self.due[setup], start, self.now)
+        return found
+
+
+def _latest(model: type[Model], field: str, order: str) -> Subquery:
+    rows = model.objects.filter(client=OuterRef("pk")).order_by(f"-{order}").values(field)[:1]  # type: ignore[attr-defined]
+    return Subquery(rows)
+
+
+# Stands for "never" inside SQL, where GREATEST (PostgreSQL) and MAX (SQLite) treat NULL differently.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
+    """The clients with their latest pain reading and activity: one query, each value one index probe."""
+
+    def latest_or_never(model: type[Model], field: str, order: str) -> Coalesce:
+        return Coalesce(_latest(model, field, order), Value(NEVER), output_field=DateTimeField())
+
+    annotated = clients.annotate(
+        last_pain_score=_latest(PainRecord, "score", "day"),
+        last_pain_day=_latest(PainRecord, "day", "day"),
+        last_activity=Greatest(
+            latest_or_never(PainRecord, "recorded_at", "recorded_at"),
+            latest_or_never(CompletedItem, "done_at", "done_at"),
+            # Sessions do not overlap: the one that started last ended last.
+            latest_or_never(StretchSession, "ended_at", "started_at"),
+            latest_or_never(DeskEvent, "started_at", "started_at"),
+            output_field=DateTimeField(),
+        ),
+    )
+    fields = ("pk", "username", "first_name", "last_name", "last_pain_score", "last_pain_day", "last_activity")
+    return [
+        ClientRow(pk, username, first, last, score, day, None if moment is None or moment <= NEVER else moment)
+        for pk, username, first, last, score, day, moment in annotated.values_list(*fields)
     ]
-    present = [moment for moment in moments if moment is not None]
-    return max(present) if present else None
+
+
+def summaries(
+    clients: Sequence[ClientRow], ids: QuerySet[User, Any], today: date, now: datetime | None = None
+) -> list[ClientSummary]:
+    """Summaries of `clients` (from `client_rows`); `ids` is a query for their ids, used as a subquery."""
+    now = timezone.localtime(now)
+    first = today - timedelta(days=WEEK - 1)
+    flagged: dict[int, list[RedFlagScreening]] = defaultdict(list)
+    open_screenings = RedFlagScreening.objects.filter(client_id__in=ids, reviewed_at__isnull=True).exclude(
+        outcome=RedFlagScreening.Outcome.CLEAR
+    )
+    for screening in open_screenings:  # newest first (the model's ordering), as SafetyState.flagged
+        flagged[screening.client_id].append(screening)
+    # Each week's sum and count of scores, per client, in SQL; the rule itself stays nprs_weekly_change's: given
+    # one score per week that is the week's mean, its weekly means are exactly sum / count, as over every day.
+    this_week = Q(day__gt=today - timedelta(days=WEEK))
+    two_weeks = PainRecord.objects.filter(client_id__in=ids, day__gt=today - timedelta(days=2 * WEEK), day__lte=today)
+    weekly = (
+        two_weeks.order_by()
+        .values("client_id")
+        .annotate(
+            this_sum=Sum("score", filter=this_week),
+            this_count=Count("id", filter=this_week),
+            last_sum=Sum("score", filter=~this_week),
+            last_count=Count("id", filter=~this_week),
+        )
+    )
+    pain: dict[int, dict[date, float]] = {}
+    for row in weekly:
+        means = {}
+        if row["this_count"]:
+            means[today] = row["this_sum"] / row["this_count"]
+        if row["last_count"]:
+            means[today - timedelta(days=WEEK)] = row["last_sum"] / row["last_count"]
+        pain[row["client_id"]] = means
+    programmes = {p.pk: p for p in ProgrammeTemplate.objects.filter(assignments__client_id__in=ids).distinct()}
+    schedules = _Schedules(first, today, now, programmes)
+    assignments = {row[0]: row[1:] for row in schedules.rows(ids)}
+    done: dict[int, set[tuple[date, str]]] = defaultdict(set)
+    ticks = CompletedItem.objects.filter(client_id__in=ids, day__range=(first, today))
+    for client_id, day, key in ticks.order_by().values_list("client_id", "day", "item_key"):
+        done[client_id].add((day, key))
+    rows = []
+    for client in clients:
+        screenings = flagged.get(client.pk, [])
+        # The pause is the gate's own rule (SafetyState.paused over unreviewed_level); whether the questions are
+        # due again does not change it, and the client page and the gate itself ask that separately.
+        state = SafetyState(
+            level=unreviewed_level(s.outcome for s in screenings),
+            screening_due=None,
+            flagged=tuple(screenings),
+            has_therapist=True,
+        )
+        assignment = assignments.get(client.pk)
+        adherence = Adherence(0, 0)
+        if assignment is not None:
+            assigned_at, *setup = assignment
+            start = _window_start(assigned_at, today, WEEK)
+            adherence = schedules.for_setup(tuple(setup), start).adherence(done[client.pk])
+        rows.append(
+            ClientSummary(
+                row=client,
+                adherence=adherence,
+                last_pain=(
+                    PainReading(client.last_pain_score, client.last_pain_day)
+                    if client.last_pain_score is not None and client.last_pain_day is not None
+                    else None
+                ),
+                pain_trend=nprs_weekly_change(pain.get(client.pk, {}), today),
+                open_red_flag=screenings[0] if screenings else None,
+                last_activity=client.last_activity,
+                paused=state.paused,
+                has_routine=assignment is not None,
+            )
+        )
+    return rows
 
 
 def summarise(client: User, today: date) -> ClientSummary:
-    state = safety_state(client, today)
-    assignment = Assignment.objects.filter(client=client).first()
-    return ClientSummary(
-        client=client,
-        adherence=stretch_adherence(client, today),
-        last_pain=PainRecord.objects.filter(client=client).first(),
-        pain_trend=pain_trend(client, today),
-        open_red_flag=state.flagged[0] if state.flagged else None,
-        last_activity=last_activity(client),
-        paused=state.paused,
-        has_routine=assignment is not None,
-    )
+    """One client's summary (the client page): the same queries as one dashboard row."""
+    ids = User.objects.filter(pk=client.pk)
+    summary = summaries(client_rows(ids), ids.values("pk"), today)[0]
+    return dataclasses.replace(summary, user=client)
 
 
-def dashboard_rows(clients: list[User], today: date) -> list[ClientSummary]:
-    return sorted((summarise(client, today) for client in clients), key=lambda row: row.attention)
+def search_filter(text: str) -> Q:
+    q = Q()
+    for word in text.split()[:5]:
+        q &= Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return q
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    page: Page[ClientSummary]
+    total: int
+    search: str
+
+    @property
+    def rows(self) -> list[ClientSummary]:
+        return list(self.page.object_list)
+
+
+def dashboard(therapist: User, today: date, search: str = "", page: str | int | None = 1) -> Dashboard:
+    """The therapist's clients matching `search`, ranked by who needs attention, PAGE_SIZE at a time."""
+    search = search.strip()[:SEARCH_MAX_LENGTH]
+    clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
+    rows = summaries(client_rows(clients), clients.values("pk"), today)
+    ranked = sorted(rows, key=lambda row: row.attention)
+    return Dashboard(Paginator(ranked, PAGE_SIZE).get_page(page), len(ranked), search)
+
+
+def dashboard_rows(clients: Iterable[User], today: date) -> list[ClientSummary]:
+    """All these clients' rows, ranked (for callers that have their own list of clients)."""
+    ids = User.objects.filter(pk__in=[client.pk for client in clients])
+    return sorted(summaries(client_rows(ids), ids.values("pk"), today), key=lambda row: row.attention)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("resources/", views.resources, name="resources"),
     path("resources/<int:pk>/", views.resources, name="resource"),
+    path("resources/<int:pk>/delete/", views.delete_resource, name="delete_resource"),
 ]

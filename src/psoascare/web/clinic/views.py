@@ -5,30 +5,32 @@ from datetime import timedelta
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
-from psoascare.web.accounts.models import clients_of
 from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSettingsForm
 from psoascare.web.clinic.models import Alert, Message
-from psoascare.web.clinic.overview import dashboard_rows, summarise
+from psoascare.web.clinic.overview import dashboard as clinic_dashboard
+from psoascare.web.clinic.overview import summarise
 from psoascare.web.clinic.timeline import timeline
 from psoascare.web.forms import bound_data
 from psoascare.web.journal.models import DeskEvent, RedFlagScreening
 from psoascare.web.journal.progress import progress_charts
 from psoascare.web.journal.safety import resume_routine
 from psoascare.web.lessons.models import Resource
-from psoascare.web.privacy.audit import record_access
+from psoascare.web.privacy.audit import record_access, record_page_access
+from psoascare.web.privacy.models import AccessAction
 
 
 @therapist_required
+@require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    clients = list(clients_of(request.user))
-    for client in clients:
-        record_access(request, client, "view-dashboard-row")
-    rows = dashboard_rows(clients, timezone.localdate())
-    alerts = Alert.objects.filter(therapist=request.user, resolved_at__isnull=True).select_related("client")
-    return render(request, "clinic/dashboard.html", {"rows": rows, "alerts": alerts})
+    board = clinic_dashboard(request.user, timezone.localdate(), request.GET.get("q", ""), request.GET.get("page") or 1)
+    rows = board.rows
+    # One access log entry for the page view, naming the clients whose rows it shows.
+    record_page_access(request, [row.client for row in rows], AccessAction.VIEW_DASHBOARD_ROW)
+    context = {"rows": rows, "board": board, "page": board.page, "alerts": Alert.open_for(request.user)}
+    return render(request, "clinic/dashboard.html", context)
 
 
 @therapist_required
@@ -39,11 +41,13 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     context = {
         "client": client,
         "summary": summarise(client, timezone.localdate()),
-        "timeline": timeline(client, days=30),
+        "timeline": timeline(client, days=30, reader=request.user),
         "messages_thread": Message.thread(request.user, client),
         "message_form": MessageForm(),
         "screenings": RedFlagScreening.objects.filter(client=client)[:10],
-        "desk_breaks": DeskEvent.objects.filter(client=client, started_at__gte=timezone.now() - timedelta(days=7)),
+        "desk_break_count": DeskEvent.objects.filter(
+            client=client, started_at__gte=timezone.now() - timedelta(days=7)
+        ).count(),
         **progress_charts(client),
     }
     return render(request, "clinic/client_detail.html", context)
@@ -91,6 +95,13 @@ def resources(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
         return redirect("clinic:resources")
     context = {"form": form, "resources": Resource.objects.filter(therapist=request.user), "editing": instance}
     return render(request, "clinic/resources.html", context, status=400 if form.errors else 200)
+
+
+@therapist_required
+@require_POST
+def delete_resource(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Resource, pk=pk, therapist=request.user).delete()
+    return redirect("clinic:resources")
 
 
 @client_required

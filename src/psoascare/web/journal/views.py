@@ -19,21 +19,31 @@ from psoascare.web.journal.models import (
     screening_needed,
 )
 from psoascare.web.journal.progress import progress_charts
-from psoascare.web.journal.safety import clinic_red_flags, exercise_allowed, safety_context, safety_state, screen
+from psoascare.web.journal.safety import (
+    SafetyState,
+    clinic_red_flags,
+    exercise_allowed,
+    safety_context,
+    safety_state,
+    screen,
+)
 from psoascare.web.journal.today import Today, offline_time, tick, today_for
 
 
 @client_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if screening_needed(request.user, timezone.localdate()):
+    state = safety_state(request.user)  # asks screening_needed once, for the redirect and the page
+    if state.screening_due:
         return redirect("safety_check")
-    return render(request, "journal/today.html", _today_context(request.user, PainForm()))
+    return render(request, "journal/today.html", _today_context(request.user, PainForm(), state=state))
 
 
-def _today_context(client: User, pain_form: PainForm, today: Today | None = None, **extra: object) -> dict[str, object]:
+def _today_context(
+    client: User, pain_form: PainForm, today: Today | None = None, state: SafetyState | None = None, **extra: object
+) -> dict[str, object]:
     therapist = client.profile.therapist
     return {
-        **safety_context(safety_state(client)),
+        **safety_context(state or safety_state(client)),
         "today": today or today_for(client),
         "pain_form": pain_form,
         "psfs_due": PsfsAssessment.is_due(client, timezone.localdate()),

@@ -1,4 +1,5 @@
-"""record_access: every view that shows a therapist a client's data calls it once per client shown."""
+"""record_access: every view that shows a therapist one client's data calls it once; record_page_access: a page
+that shows several clients (the dashboard) writes one entry naming them all."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.http import HttpRequest
 
-from psoascare.web.privacy.models import AccessLogEntry
+from psoascare.web.privacy.models import AccessLogEntry, AccessLogShown
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The peer address as the server saw it. X-Forwarded-For is ignored: any browser can write it."""
+    """The client address: the peer, or behind a proxy in PSOASCARE_TRUSTED_PROXIES the address it forwarded
+    (psoascare.web.proxy). Any other X-Forwarded-For is ignored: any browser can write it."""
     address = request.META.get("REMOTE_ADDR", "")
     try:
         validate_ipv46_address(address)
@@ -33,3 +35,21 @@ def record_access(request: HttpRequest, client: User, action: str) -> None:
         path=request.get_full_path()[:500],
         ip=client_ip(request),
     )
+
+
+def record_page_access(request: HttpRequest, clients: list[User], action: str) -> None:
+    """One entry for the page view, naming every client shown (two queries, however many clients)."""
+    actor = request.user
+    if not isinstance(actor, User) or not actor.is_authenticated:
+        raise ValueError("record_page_access needs a logged-in user: an anonymous read of a record is a bug")
+    if not clients:
+        return
+    entry = AccessLogEntry.objects.create(
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.username)[:150],
+        client=None,
+        action=action[:40],
+        path=request.get_full_path()[:500],
+        ip=client_ip(request),
+    )
+    AccessLogShown.objects.bulk_create([AccessLogShown(entry=entry, client=client) for client in clients])

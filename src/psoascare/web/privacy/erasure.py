@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 
-from psoascare.web.accounts.models import Invitation
+from psoascare.web.accounts.models import Invitation, end_sessions
 from psoascare.web.clinic.models import Alert
 
 # Someone holding a logged-in browser could otherwise use the delete form to guess the password.
@@ -41,4 +41,6 @@ def erase_account(user: User) -> None:
         # sets itself to NULL, so remove it explicitly rather than keep personal data of a gone account.
         Invitation.objects.filter(used_by=user).delete()
         Alert.client_left(user)
+        # Every session of the account (other browsers, the session cache), not only the one deleting it.
+        end_sessions(user.pk)
         user.delete()

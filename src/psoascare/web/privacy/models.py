@@ -22,6 +22,11 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access log entries cannot be deleted.")
 
+    def about(self, client: User) -> AccessLogQuerySet:
+        """The entries that concern this client: those about them alone, and the page views that showed them."""
+        shown = AccessLogShown.objects.filter(client=client).values("entry_id")
+        return self.filter(models.Q(client=client) | models.Q(pk__in=shown))
+
 
 class AccessAction(models.TextChoices):
     VIEW_RECORD = "view-record", "Opened your record"
@@ -37,7 +42,8 @@ class AccessLogEntry(models.Model):
     # The actor's name is copied in so the client can still see who looked after that account is gone.
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="access_log_entries_made")
     actor_name = models.CharField(max_length=150)
-    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_log_entries")
+    # The one client of the entry; None for a page that showed several (they are in AccessLogShown).
+    client = models.ForeignKey(User, null=True, on_delete=models.CASCADE, related_name="access_log_entries")
     action = models.CharField(max_length=40)
     path = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(default=timezone.now)
@@ -55,7 +61,7 @@ class AccessLogEntry(models.Model):
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
-        return f"{self.actor_name} {self.action} {self.client} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.actor_name} {self.action} {self.client or 'clients'} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -71,3 +77,18 @@ class AccessLogEntry(models.Model):
             return str(AccessAction(self.action).label)
         except ValueError:
             return self.action
+
+
+class AccessLogShown(models.Model):
+    """One client named by an access log entry for a page that showed several clients (the dashboard): one
+    entry per page view, one of these per client on the page. Written once with the entry, never changed."""
+
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.CASCADE, related_name="shown")
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_log_shown")
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "entry"])]
+        verbose_name = "client shown"
+
+    def __str__(self) -> str:
+        return f"{self.client} in entry {self.entry_id}"

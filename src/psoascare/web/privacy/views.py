@@ -32,7 +32,7 @@ def download(content: bytes, content_type: str, client: User, extension: str) ->
 @client_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    recent = AccessLogEntry.objects.filter(client=request.user)[:5]
+    recent = AccessLogEntry.objects.about(request.user)[:5]
     return render(request, "privacy/overview.html", {"recent_access": recent})
 
 
@@ -75,7 +75,7 @@ def delete_account(request: AuthenticatedHttpRequest) -> HttpResponse:
 @client_required
 @require_GET
 def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    entries = AccessLogEntry.objects.filter(client=request.user)
+    entries = AccessLogEntry.objects.about(request.user)
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "privacy/access_log.html", {"page": page})
 

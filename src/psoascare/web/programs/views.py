@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.forms import BaseFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.routines.library import default_library
 from psoascare.routines.templates import RoutineTemplate
@@ -52,6 +53,17 @@ def templates(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "programs/templates.html", context, status=status)
+
+
+@therapist_required
+@require_POST
+def delete_template(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(ProgrammeTemplate, pk=pk, therapist=request.user)
+    try:
+        programme.delete()
+    except ProtectedError:
+        messages.error(request, f"“{programme.title}” is assigned to a client: assign them another routine first.")
+    return redirect("programs:templates")
 
 
 @therapist_required

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 
 from psoascare.web.accounts.access import client_of
 from psoascare.web.accounts.models import Role, role_of
+from psoascare.web.api.schemas import answers
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.selfcheck.models import SelfCheck
 from psoascare.web.selfcheck.views import SELFCHECK_ACTION
@@ -65,13 +66,13 @@ def _whose(request: HttpRequest, client_id: int | None) -> User:
     raise Http404("Clients see their own self-checks; therapists name one of their clients with ?client=<id>.")
 
 
-@router.get("", response=list[SelfCheckOut])
+@router.get("", response=answers(ok=list[SelfCheckOut]))
 def list_selfchecks(request: HttpRequest, filters: Query[Filters]) -> Any:
     client = _whose(request, filters.client)
     return SelfCheck.objects.filter(client=client).select_related("client")[:LIST_LENGTH]
 
 
-@router.get("/{check_id}", response=SelfCheckOut)
+@router.get("/{check_id}", response=answers(ok=SelfCheckOut))
 def get_selfcheck(request: HttpRequest, check_id: int) -> Any:
     check = get_object_or_404(SelfCheck.objects.select_related("client"), pk=check_id)
     user = request.user

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_alter_profile_video_call_url'),
+        ('accounts', '0004_therapists_not_staff'),
     ]
 
     operations = [
