@@ -168,3 +168,37 @@ class AuditTestCase(BaseTestCase):
         page_views = AccessLogEntry.objects.filter(action="view-dashboard-row")
         self.assertEqual(page_views.count(), 1)
         self.assertEqual(sorted(page_views.get().shown.values_list("client__username", flat=True)), ["alice", "bob"])
+
+
+class TherapistDayTestCase(BaseTestCase):
+    def test_the_dashboard_counts_unread_messages_per_client(self) -> None:
+        from psoascare.web.clinic.models import Message
+
+        Message.send(self.client_a, self.therapist_x, "Sore after the stretch")
+        Message.send(self.client_a, self.therapist_x, "Better today")
+        self.client.force_login(self.therapist_x)
+        page = self.client.get("/clinic/")
+        row = next(row for row in page.context["rows"] if row.client.pk == self.client_a.pk)
+        self.assertEqual(row.row.unread_messages, 2)
+        self.assertContains(page, '2<span class="visually-hidden"> unread messages</span>')  # the badge
+        self.client.get(f"/clinic/clients/{self.client_a.pk}/")  # reading them
+        row = next(row for row in self.client.get("/clinic/").context["rows"] if row.client.pk == self.client_a.pk)
+        self.assertEqual(row.row.unread_messages, 0)
+
+    def test_the_client_page_shows_the_programme_and_what_was_shared(self) -> None:
+        from psoascare.web.lessons.models import Resource
+
+        Resource.objects.create(
+            therapist=self.therapist_x, kind="article", title="Sitting less", url="https://example.org/a",
+            shared_with_all=True,
+        )  # fmt: skip
+        self.client.force_login(self.therapist_x)
+        page = self.client.get(f"/clinic/clients/{self.client_a.pk}/")
+        self.assertContains(page, "Bed-edge hang (Thomas position): 2 × 30 s each side")
+        self.assertContains(page, "Sitting less")
+
+    def test_a_message_error_shows_on_the_client_page_form(self) -> None:
+        self.client.force_login(self.therapist_x)
+        page = self.client.post(f"/clinic/clients/{self.client_a.pk}/messages/", {"body": ""})
+        self.assertContains(page, "Write a message first.", status_code=400)
+        self.assertContains(page, 'id="programme-heading"', status_code=400)  # the client page itself

@@ -40,6 +40,7 @@ from psoascare.knowledge.outcomes import Change, nprs_weekly_change
 from psoascare.knowledge.safety import unreviewed_level
 from psoascare.routines.schedule import DueItem
 from psoascare.web.accounts.models import clients_of
+from psoascare.web.clinic.models import Message
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
 from psoascare.web.journal.safety import SafetyState
 from psoascare.web.programs.models import Assignment, ProgrammeTemplate
@@ -75,6 +76,7 @@ class ClientRow(NamedTuple):
     last_pain_score: int | None
     last_pain_day: date | None
     last_activity: datetime | None
+    unread_messages: int = 0  # messages from the client their therapist has not read yet
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,15 @@ def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
     def latest_or_never(model: type[Model], field: str, order: str) -> Coalesce:
         return Coalesce(_latest(model, field, order), Value(NEVER), output_field=DateTimeField())
 
+    unread = (
+        Message.objects.filter(sender=OuterRef("pk"), recipient=OuterRef("profile__therapist"), read_at__isnull=True)
+        .order_by()
+        .values("sender")
+        .annotate(count=Count("id"))
+        .values("count")[:1]
+    )
     annotated = clients.annotate(
+        unread_messages=Coalesce(Subquery(unread), Value(0)),
         last_pain_score=_latest(PainRecord, "score", "day"),
         last_pain_day=_latest(PainRecord, "day", "day"),
         last_activity=Greatest(
@@ -235,10 +245,13 @@ def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
             output_field=DateTimeField(),
         ),
     )
-    fields = ("pk", "username", "first_name", "last_name", "last_pain_score", "last_pain_day", "last_activity")
+    fields = (
+        "pk", "username", "first_name", "last_name", "last_pain_score", "last_pain_day", "last_activity",
+        "unread_messages",
+    )  # fmt: skip
     return [
-        ClientRow(pk, username, first, last, score, day, None if moment is None or moment <= NEVER else moment)
-        for pk, username, first, last, score, day, moment in annotated.values_list(*fields)
+        ClientRow(pk, username, first, last, score, day, None if moment is None or moment <= NEVER else moment, unread)
+        for pk, username, first, last, score, day, moment, unread in annotated.values_list(*fields)
     ]
 
 

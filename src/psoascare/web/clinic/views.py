@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from psoascare.routines.library import default_library
+from psoascare.routines.templates import RoutineTemplate
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.clinic.forms import MessageForm, ResourceForm, TherapistSettingsForm
 from psoascare.web.clinic.models import Alert, Message
@@ -20,6 +24,7 @@ from psoascare.web.journal.safety import resume_routine
 from psoascare.web.lessons.models import Resource
 from psoascare.web.privacy.audit import record_access, record_page_access
 from psoascare.web.privacy.models import AccessAction
+from psoascare.web.programs.models import Assignment
 
 
 @therapist_required
@@ -35,22 +40,36 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @therapist_required
 def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
-    client = client_of(request.user, client_id)
+    return _client_page(request, client_of(request.user, client_id), MessageForm())
+
+
+def _client_page(request: AuthenticatedHttpRequest, client: User, message_form: MessageForm) -> HttpResponse:
     record_access(request, client, "view-record")
     Message.mark_read(request.user, client)
+    assignment = Assignment.objects.filter(client=client).first()
+    routine = assignment.template() if assignment else None
     context = {
         "client": client,
+        "assignment": assignment,
+        "routine": routine,
+        "programme_lines": _programme_lines(routine) if routine else [],
+        "shared": Resource.for_client(client),
         "summary": summarise(client, timezone.localdate()),
         "timeline": timeline(client, days=30, reader=request.user),
         "messages_thread": Message.thread(request.user, client),
-        "message_form": MessageForm(),
+        "message_form": message_form,
         "screenings": RedFlagScreening.objects.filter(client=client)[:10],
         "desk_break_count": DeskEvent.objects.filter(
             client=client, started_at__gte=timezone.now() - timedelta(days=7)
         ).count(),
         **progress_charts(client),
     }
-    return render(request, "clinic/client_detail.html", context)
+    return render(request, "clinic/client_detail.html", context, status=400 if message_form.errors else 200)
+
+
+def _programme_lines(routine: RoutineTemplate) -> list[str]:
+    library = default_library()
+    return [f"{library.get(item.exercise).title}: {routine.dose(item, library).words()}" for item in routine.items]
 
 
 @therapist_required
@@ -59,8 +78,9 @@ def send_to_client(request: AuthenticatedHttpRequest, client_id: int) -> HttpRes
     client = client_of(request.user, client_id)
     form = MessageForm(request.POST)
     if not form.is_valid():
-        return render(request, "clinic/message_error.html", {"form": form, "back": client}, status=400)
+        return _client_page(request, client, form)  # the error shows on the form it belongs to
     Message.send(request.user, client, form.cleaned_data["body"])
+    messages.success(request, "Message sent.")
     return redirect("clinic:client", client_id=client.pk)
 
 
