@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from psoascare.web.env import ConfigurationError, env_bool, env_int, env_list
+from psoascare.web.env import ConfigurationError, env_bool, env_emergency_number, env_int, env_list
 
 
 def test_it_reads_booleans_and_rejects_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +99,12 @@ def test_it_points_links_at_the_address_serve_listens_on(tmp_path: object) -> No
     assert site_url(PSOASCARE_LISTEN_URL="http://127.0.0.1:18555") == "http://127.0.0.1:18555 False"
     configured = site_url(PSOASCARE_LISTEN_URL="http://127.0.0.1:18555", PSOASCARE_SITE_URL="https://care.example/")
     assert configured == "https://care.example True"
+
+
+def test_it_takes_the_clinics_emergency_number_and_refuses_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_emergency_number("PC_EMERGENCY") == "999"  # unset: the UK's
+    monkeypatch.setenv("PC_EMERGENCY", "112")
+    assert env_emergency_number("PC_EMERGENCY") == "112"
+    monkeypatch.setenv("PC_EMERGENCY", "call the doctor")
+    with pytest.raises(ConfigurationError, match=r"PC_EMERGENCY.*2 to 6 digits"):
+        env_emergency_number("PC_EMERGENCY")
