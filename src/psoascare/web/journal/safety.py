@@ -176,3 +176,20 @@ def guided_by_therapist_allowed(request: HttpRequest, client: User, state: Safet
 
 def confirm_clinic_session(request: HttpRequest, client: User, state: SafetyState) -> None:
     request.session[_clinic_key(client)] = state.version
+
+
+def therapist_gate(request: HttpRequest, client: User, what: str) -> HttpResponse | None:
+    """For a therapist about to take `client` through an exercise in the clinic ("this session", "the
+    bed-edge position"): None when they may go on; else the page that shows why the gate is shut and asks them to
+    confirm an in-person assessment (a confirming POST is logged and sends them back where they were going)."""
+    from psoascare.web.privacy.audit import record_access
+
+    state = safety_state(client)
+    if guided_by_therapist_allowed(request, client, state):
+        return None
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        confirm_clinic_session(request, client, state)
+        record_access(request, client, "confirm-clinic-session")
+        return redirect(request.get_full_path())
+    context = {**safety_context(state), "client": client, "what": what}
+    return render(request, "journal/clinic_confirm.html", context, status=403)

@@ -35,11 +35,10 @@ from psoascare.web.accounts.models import Role, clients_of, role_of
 from psoascare.web.journal.models import StretchSession
 from psoascare.web.journal.safety import (
     clinic_red_flags,
-    confirm_clinic_session,
     exercise_allowed,
     guided_by_therapist_allowed,
-    safety_context,
     safety_state,
+    therapist_gate,
 )
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.programs.models import routine_for_client
@@ -150,14 +149,9 @@ def clinic_player(request: AuthenticatedHttpRequest, client_id: int, slug: str) 
     """The therapist plays a routine (usually a resisted-stretch protocol) for their client in the clinic.
     While the client's safety gate is shut the therapist sees why, and must confirm before guiding."""
     client = client_of(request.user, client_id)
-    state = safety_state(client)
-    if not guided_by_therapist_allowed(request, client, state):
-        if request.method == "POST" and request.POST.get("confirm") == "yes":
-            confirm_clinic_session(request, client, state)
-            record_access(request, client, "confirm-clinic-session")
-            return redirect(request.get_full_path())
-        context = {**safety_context(state), "client": client, "routine_slug": slug}
-        return render(request, "routines/clinic_confirm.html", context, status=403)
+    shut = therapist_gate(request, client, "this session")
+    if shut is not None:
+        return shut
     record_access(request, client, "guide-session")
     routine = routine_for(client, slug)
     url = reverse("routines:clinic_sessions", args=[client.pk, slug])

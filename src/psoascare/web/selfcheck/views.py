@@ -19,13 +19,7 @@ from psoascare.body.thomas import ERROR_BAND_DEG, POINT_NAMES
 from psoascare.routines.library import default_library
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_of, client_required, therapist_required
 from psoascare.web.accounts.models import Role, role_of
-from psoascare.web.journal.safety import (
-    confirm_clinic_session,
-    exercise_allowed,
-    guided_by_therapist_allowed,
-    safety_context,
-    safety_state,
-)
+from psoascare.web.journal.safety import exercise_allowed, therapist_gate
 from psoascare.web.lessons.figures import figure
 from psoascare.web.privacy.audit import record_access
 from psoascare.web.selfcheck.charts import selfcheck_chart
@@ -102,14 +96,9 @@ def client_page(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     """The therapist takes the check in the clinic. While the client's safety gate is shut, the therapist sees
     why and confirms an in-person assessment first, as for a guided session."""
     client = client_of(request.user, client_id)
-    state = safety_state(client)
-    if not guided_by_therapist_allowed(request, client, state):
-        if request.method == "POST" and request.POST.get("confirm") == "yes":
-            confirm_clinic_session(request, client, state)
-            record_access(request, client, "confirm-clinic-session")
-            return redirect(request.get_full_path())
-        context = {**safety_context(state), "client": client}
-        return render(request, "selfcheck/clinic_confirm.html", context, status=403)
+    shut = therapist_gate(request, client, "the bed-edge position")
+    if shut is not None:
+        return shut
     record_access(request, client, SELFCHECK_ACTION)
     return _page(request, client, reverse("selfcheck:client", args=[client.pk]))
 
