@@ -77,6 +77,17 @@ def page(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def live_server(live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, and after each test every browser page closed before the database is
+    emptied: a page's own background requests (the service worker, the offline outbox) must not still be
+    writing while the test database is flushed ("database table is locked")."""
+    yield live_server
+    if "chromium" in request.fixturenames:
+        for context in list(request.getfixturevalue("chromium").contexts):
+            context.close()
+
+
 def logged_in_page(browser: Any, live_server: Any, user: Any, **context_options: Any) -> Any:
     """A new browser page already logged in as `user` (the session cookie of Django's test client)."""
     from django.test import Client

@@ -155,7 +155,7 @@ def test_a_therapist_guides_pnf_for_their_client(
     assert "has not answered the safety questions yet" in page.inner_text("main")
     page.check("input[name=confirm]")
     with page.expect_navigation():
-        page.click("text=Confirm and open the player")
+        page.click("text=Confirm and go on")
     play_in_zero_time(page, url)
     page.wait_for_selector("#player[data-saved]", timeout=30_000)
     assert page.get_attribute("#player", "data-saved") == "yes", page.inner_text("#status")
