@@ -16,7 +16,9 @@ def user_id_of(data: dict[str, Any]) -> int | None:
         return None
 
 
-class SessionStore(DatabaseStore):
+class UserSessionRows:
+    """For Django's database-backed session stores: rows in accounts.UserSession, with the session's user."""
+
     @classmethod
     def get_model_class(cls) -> Any:
         from psoascare.web.accounts.models import UserSession
@@ -24,6 +26,10 @@ class SessionStore(DatabaseStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        instance: Any = super().create_model_instance(data)
+        instance: Any = super().create_model_instance(data)  # type: ignore[misc]
         instance.user_id = user_id_of(data)
         return instance
+
+
+class SessionStore(UserSessionRows, DatabaseStore):
+    pass
