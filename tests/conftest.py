@@ -86,6 +86,16 @@ def live_server(live_server: Any, request: pytest.FixtureRequest) -> Iterator[An
     if "chromium" in request.fixturenames:
         for context in list(request.getfixturevalue("chromium").contexts):
             context.close()
+    # A request the server took before the pages closed is still being answered in its own thread (Django's
+    # live server: one thread per request); let those finish before the database is emptied.
+    import threading
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate() if thread.is_alive()
+    ):
+        time.sleep(0.05)
 
 
 def logged_in_page(browser: Any, live_server: Any, user: Any, **context_options: Any) -> Any:
