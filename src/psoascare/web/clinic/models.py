@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -70,11 +72,11 @@ class Alert(models.Model):
         therapist = getattr(getattr(client, "profile", None), "therapist", None)
         now = timezone.now()
         left_on = f"{timezone.localdate():%d %b %Y}"
-        for alert in cls.objects.filter(client=client):
-            alert.text = f"Alert about a client who deleted their account on {left_on}; their answers were deleted."
-            alert.resolved_at = alert.resolved_at or now
-            alert.client = None
-            alert.save(update_fields=["text", "resolved_at", "client"])
+        cls.objects.filter(client=client).update(
+            text=f"Alert about a client who deleted their account on {left_on}; their answers were deleted.",
+            resolved_at=Coalesce("resolved_at", Value(now)),
+            client=None,
+        )
         if therapist is None:
             return
         name = client.get_full_name() or client.username

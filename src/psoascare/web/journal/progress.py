@@ -16,6 +16,9 @@ from psoascare.web.programs.models import Assignment
 
 CHART_DAYS = 90
 ADHERENCE_WEEKS = 12
+STREAK_DAYS = 365  # the longest streak counted
+Due = dict[date, set[str]]  # the stretch items due each day
+Done = set[tuple[date, str]]  # the (day, item) pairs ticked
 
 
 def progress_charts(client: User, today: date | None = None) -> dict[str, object]:
@@ -26,12 +29,14 @@ def progress_charts(client: User, today: date | None = None) -> dict[str, object
     first_week = weekly_mean(dict(pain), pain[0][0] + timedelta(days=6)) if pain else None
     pain_lines = change_thresholds(first_week, NPRS_MEANINGFUL_POINTS, None, True) if first_week is not None else []
     psfs_lines = change_thresholds(psfs[0][1], PSFS_MEANINGFUL_POINTS, None, False) if psfs else []
-    weeks = weekly_adherence(client, today)
+    # The routine resolved and the ticks read once, for both the weekly adherence and the streak.
+    due, done = _stretch_days(client, today - timedelta(days=STREAK_DAYS), today)
+    weeks = _weekly_adherence(due, done, today, ADHERENCE_WEEKS)
     return {
         "pain_points": pain,
         "psfs_points": psfs,
         "adherence_points": weeks,
-        "streak_days": streak(client, today),
+        "streak_days": _streak(due, done, today),
         "pain_chart": line_chart(
             pain,
             title="Pain (0–10) over the last 90 days",
@@ -63,7 +68,7 @@ def progress_charts(client: User, today: date | None = None) -> dict[str, object
     }
 
 
-def _stretch_days(client: User, first: date, last: date) -> tuple[dict[date, set[str]], set[tuple[date, str]]]:
+def _stretch_days(client: User, first: date, last: date) -> tuple[Due, Done]:
     """The stretch items due each day (the routine resolved once) and the ticked (day, item) pairs."""
     assignment = Assignment.objects.filter(client=client).first()
     if assignment is None:
@@ -83,6 +88,11 @@ def weekly_adherence(client: User, today: date, weeks: int = ADHERENCE_WEEKS) ->
     """(last day of the week, % of its stretches done) for whole weeks ending yesterday, oldest first."""
     last = today - timedelta(days=1)
     due, done = _stretch_days(client, last - timedelta(days=7 * weeks - 1), last)
+    return _weekly_adherence(due, done, today, weeks)
+
+
+def _weekly_adherence(due: Due, done: Done, today: date, weeks: int) -> list[tuple[date, int]]:
+    last = today - timedelta(days=1)
     points = []
     for week in range(weeks):
         end = last - timedelta(days=7 * (weeks - 1 - week))
@@ -92,9 +102,13 @@ def weekly_adherence(client: User, today: date, weeks: int = ADHERENCE_WEEKS) ->
     return points
 
 
-def streak(client: User, today: date, longest: int = 365) -> int:
+def streak(client: User, today: date, longest: int = STREAK_DAYS) -> int:
     """Days in a row, up to yesterday (and today once all of it is done), with every stretch done."""
     due, done = _stretch_days(client, today - timedelta(days=longest), today)
+    return _streak(due, done, today)
+
+
+def _streak(due: Due, done: Done, today: date) -> int:
     count = 0
     day = today
     while day in due:
