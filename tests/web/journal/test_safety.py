@@ -136,6 +136,7 @@ class OneGateTestCase(BaseTestCase):
     def test_today_shows_the_pause_and_no_routine(self) -> None:
         today = self.client.get("/today/")
         self.assertContains(today, EMERGENCY_ACTION)
+        self.assertContains(today, "Do you have pain, numbness or weakness in both legs? Yes.")
         self.assertNotContains(today, "/routines/bed-edge/play/")
         self.assertNotContains(today, 'name="item_key"')
         key = today.context["today"].items[0].due.key

@@ -74,6 +74,10 @@ class SafetyState:
             return flags.wording.screening_due
         return ""
 
+    def questions(self, flags: RedFlags) -> list[str]:
+        """The signs answered "yes", in words."""
+        return [flags.sign(slug).question for slug in self.signs]
+
     def as_dict(self, flags: RedFlags) -> dict[str, Any]:
         group = self.group(flags)
         return {
@@ -84,7 +88,7 @@ class SafetyState:
             "message": self.message(flags),
             "title": group.title if group else "",
             "action": group.action if group else "",
-            "signs": [flags.sign(slug).question for slug in self.signs],
+            "signs": self.questions(flags),
         }
 
 
@@ -133,7 +137,13 @@ def resume_routine(therapist: User, client: User) -> None:
 def safety_context(state: SafetyState) -> dict[str, Any]:
     """What journal/_safety_box.html needs to say the pause the same way on every page."""
     flags = clinic_red_flags()
-    return {"state": state, "flags": flags, "group": state.group(flags), "message": state.message(flags)}
+    return {
+        "state": state,
+        "flags": flags,
+        "group": state.group(flags),
+        "message": state.message(flags),
+        "answered_yes": state.questions(flags),
+    }
 
 
 def blocked_response(request: HttpRequest, state: SafetyState, *, as_json: bool = False) -> HttpResponse:

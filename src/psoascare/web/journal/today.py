@@ -28,10 +28,6 @@ class Today:
     pain: PainRecord | None
 
     @property
-    def due_keys(self) -> set[str]:
-        return {item.due.key for item in self.items}
-
-    @property
     def open_keys(self) -> set[str]:
         """What may be ticked now: items already open (not later today), done or not."""
         return {item.due.key for item in self.items if item.is_open}
