@@ -34,6 +34,21 @@ def plain_static_storage() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Each test starts with empty caches, as a fresh server would: the database is rolled back between tests
+    and ids are reused, so a cached page or throttle count must not carry from one test into the next."""
+    from django.core.cache import cache
+
+    from psoascare.web.calendarfeed.views import FEEDS
+    from psoascare.web.journal.today_page import TODAY_PAGES
+
+    cache.clear()
+    for pages in (FEEDS, TODAY_PAGES):
+        pages.clear_local()
+    yield
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from psoascare.knowledge.content import red_flags
 from psoascare.web.accounts.throttle import ADDRESS_FAILURE_LIMIT
 from tests.cli.test_serve import _free_port
 from tests.web.test_postgres import empty_database  # noqa: F401  (a fixture)
@@ -159,3 +160,33 @@ def test_two_servers_started_together_share_sessions_throttles_and_build_https_l
     assert "Too many failed log-ins from your network" in page
     status, _, _ = Browser().log_in(second, "demo-client", PASSWORD, **{"X-Forwarded-For": "198.51.100.4"})
     assert status == 302
+
+
+def test_today_kept_by_one_process_follows_a_tick_made_through_the_other(two_servers: tuple[str, str]) -> None:
+    first, second = two_servers
+    browser = Browser()
+    assert browser.log_in(first, "demo-client", PASSWORD)[0] == 302
+    status, location, check = browser.request(f"{first}/today/")
+    assert (status, location) == (302, "/safety/check/")  # the safety questions come first
+    _, _, check = browser.request(f"{first}{location}")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', check)
+    assert token, check[:500]
+    answers = {sign.slug: "no" for sign in red_flags().all_signs}
+    status, _, result = browser.request(f"{first}{location}", {"csrfmiddlewaretoken": token[1], **answers})
+    assert status == 200 and "None of the warning signs apply" in result
+    status, location, page = browser.request(f"{first}/today/")
+    assert status == 200, (status, location)
+    browser.request(f"{first}/today/")  # now kept by the first process (and in Redis)
+    tick = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)">\s*<input type="hidden" name="item_key" '
+        r'value="([^"]+)">\s*<button type="submit" aria-label="Done',
+        page,
+    )
+    assert tick, page[:2000]
+    status, _, _ = browser.request(f"{second}/today/tick/", {"csrfmiddlewaretoken": tick[1], "item_key": tick[2]})
+    assert status == 302
+    browser.request(f"{second}/today/")  # shows the one-time "Done" message, which is never kept
+    _, _, after = browser.request(f"{first}/today/")
+    assert f'data-key="{tick[2]}"' in after
+    done = re.search(rf'<li class="done" data-key="{re.escape(tick[2])}">', after)
+    assert done, after[:3000]

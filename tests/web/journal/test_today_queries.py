@@ -11,7 +11,10 @@ from django.utils import timezone
 from psoascare.web.journal.models import CompletedItem, PainRecord
 from tests.web.base import BaseTestCase
 
-TODAY_QUERY_BUDGET = 10  # session, user with profiles, 3 for the safety gate, assignment, ticks, pain, PSFS, unread
+# Rendering: session, user with profiles, the page's version, 3 for the safety gate, assignment, ticks, pain, PSFS,
+# unread messages. Served from the cache (psoascare.web.journal.today_page): the first three.
+TODAY_QUERY_BUDGET = 11
+KEPT_PAGE_QUERIES = 3
 
 
 class TodayQueriesTestCase(BaseTestCase):
@@ -35,5 +38,6 @@ class TodayQueriesTestCase(BaseTestCase):
                 for n in range(4)
             ]
         )
-        self.assertEqual(self.queries(), fresh)
+        self.assertEqual(self.queries(), fresh)  # the new pain rows changed the version: rendered again
         self.assertLessEqual(fresh, TODAY_QUERY_BUDGET)
+        self.assertEqual(self.queries(), KEPT_PAGE_QUERIES)

@@ -1,18 +1,94 @@
 """Django's model backend, loading the user's profile (and their therapist's) with the user: every page asks
-for the role, and the client pages for the therapist's video link, so one query instead of three."""
+for the role, and the client pages for the therapist's video link, so one query instead of three.
+
+This query runs on every logged-in request, so it is written once as SQL from the models' own columns and the
+rows become model instances the way `select_related` makes them: compiling the same query through the ORM on
+each request cost more than running it."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.db import connection, models
+
+from psoascare.web.accounts.models import Profile
+
+
+def _columns(model: type[models.Model], alias: str) -> list[str]:
+    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
+
+
+@cache
+def _user_sql() -> str:
+    quote = connection.ops.quote_name
+    users, profiles = quote(User._meta.db_table), quote(Profile._meta.db_table)
+    columns = [*_columns(User, "u"), *_columns(Profile, "p"), *_columns(User, "t"), *_columns(Profile, "tp")]
+    return (
+        f"SELECT {', '.join(columns)} FROM {users} u "
+        f"LEFT JOIN {profiles} p ON p.user_id = u.id "
+        f"LEFT JOIN {users} t ON t.id = p.therapist_id "
+        f"LEFT JOIN {profiles} tp ON tp.user_id = t.id "
+        "WHERE u.id = %s"
+    )
+
+
+@cache
+def _converters(vendor: str) -> list[tuple[list[Any], Any]]:
+    """What the ORM applies to each column as it reads it (SQLite's text dates made aware, its 0/1 booleans)."""
+    converters = []
+    for model in (User, Profile, User, Profile):
+        for field in model._meta.concrete_fields:
+            column = field.get_col(model._meta.db_table)
+            converters.append((connection.ops.get_db_converters(column) + column.get_db_converters(connection), column))
+    return converters
+
+
+def _instance(model: type[models.Model], values: list[Any]) -> Any:
+    """The model instance for these column values, or None for the NULLs of a LEFT JOIN that found nothing."""
+    if values[0] is None:
+        return None
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(connection.alias, names, values)
+
+
+def user_with_profiles(user_id: int) -> User | None:
+    """The user with `.profile`, `.profile.therapist` and `.profile.therapist.profile` loaded (each None-safe as
+    with select_related: a user without a profile raises RelatedObjectDoesNotExist on `.profile`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_user_sql(), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user_width, profile_width = len(User._meta.concrete_fields), len(Profile._meta.concrete_fields)
+    values, parts = [], []
+    for value, (converters, column) in zip(row, _converters(connection.vendor), strict=True):
+        for convert in converters:
+            value = convert(value, column, connection)
+        values.append(value)
+    for width in (user_width, profile_width, user_width, profile_width):
+        parts.append(values[:width])
+        values = values[width:]
+    user, profile = _instance(User, parts[0]), _instance(Profile, parts[1])
+    therapist, therapist_profile = _instance(User, parts[2]), _instance(Profile, parts[3])
+    reverse = Profile._meta.get_field("user").remote_field  # User.profile
+    reverse.set_cached_value(user, profile)
+    if profile is not None:
+        Profile._meta.get_field("user").set_cached_value(profile, user)
+        Profile._meta.get_field("therapist").set_cached_value(profile, therapist)
+    if therapist is not None:
+        reverse.set_cached_value(therapist, therapist_profile)
+        if therapist_profile is not None:
+            Profile._meta.get_field("user").set_cached_value(therapist_profile, therapist)
+    return user
 
 
 class ProfileBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User._default_manager.select_related("profile__therapist__profile").get(pk=user_id)
-        except User.DoesNotExist:
+            user = user_with_profiles(int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import timedelta
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-# The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
-SAFETY_PAIN_DAYS = 8
+from psoascare.web.journal.versions import digest, programme_joins, read_row, safety_columns, safety_since
+
 TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
 
 
@@ -77,47 +74,29 @@ def webcal_url(feed_url: str) -> str:
 
 @cache
 def _version_sql() -> str:
-    """One query for a calendar app's poll: the feed's client and everything the feed's bytes depend on. Written
-    as SQL that SQLite and PostgreSQL share (scalar subqueries, each one index probe), and built once, since the
-    ORM's compilation of the same query would cost more than running it."""
+    """One query for a calendar app's poll: the feed's client and everything the feed's bytes depend on (the
+    programme, the safety gate's rows, whether there is a therapist)."""
     from psoascare.web.accounts.models import Profile
-    from psoascare.web.journal.models import PainRecord, RedFlagScreening
-    from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
 
-    def table(model: type[models.Model]) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    screenings = f"FROM {table(RedFlagScreening)} s WHERE s.client_id = f.client_id"
-    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = f.client_id AND r.day >= %s"
-    changes = f"FROM {table(AssignmentChange)} c WHERE c.assignment_id = a.id"
+    programme, joins = programme_joins("f.client_id")
+    quote = connection.ops.quote_name
     return f"""
-        SELECT f.client_id, p.therapist_id,
-            a.id, a.template_slug, a.programme_id, a.item_overrides, a.times, a.days, a.move_every_minutes,
-            a.assigned_at, g.title, g.items, g.times, g.days,
-            (SELECT COUNT(*) {screenings}), (SELECT MAX(s.id) {screenings}),
-            (SELECT MAX(s.reviewed_at) {screenings}), (SELECT COUNT(s.reviewed_at) {screenings}),
-            (SELECT COUNT(*) {pain}), (SELECT MAX(r.recorded_at) {pain}), (SELECT SUM(r.score) {pain}),
-            (SELECT COUNT(*) {changes}), (SELECT MAX(c.changed_at) {changes})
-        FROM {table(CalendarFeed)} f
-        JOIN {table(User)} u ON u.id = f.client_id AND u.is_active
-        LEFT JOIN {table(Profile)} p ON p.user_id = f.client_id
-        LEFT JOIN {table(Assignment)} a ON a.client_id = f.client_id
-        LEFT JOIN {table(ProgrammeTemplate)} g ON g.id = a.programme_id
-        WHERE f.token = %s
+        SELECT f.client_id, p.therapist_id, {", ".join(programme)}, {", ".join(safety_columns("f.client_id"))}
+        FROM {quote(CalendarFeed._meta.db_table)} f
+        JOIN {quote(User._meta.db_table)} u ON u.id = f.client_id AND u.is_active
+        LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = f.client_id
+        {joins}
+        WHERE f.token = %(token)s
     """
 
 
 def live_feed_version(token: str) -> tuple[int, str] | None:
     """(client id, version) of the live feed this token opens, or None (unknown, stopped, or a deactivated
-    account). The version changes whenever the feed's bytes may: the assignment's fields, its programme and its
-    changes; the rows the safety gate reads (psoascare.web.journal.safety.safety_state: every screening of the
-    client and the last SAFETY_PAIN_DAYS days of pain, whose counts, sums and latest times move with any
-    insert, review or new score); whether the client has a therapist; the day; the site's address and zone."""
-    since = timezone.localdate() - timedelta(days=SAFETY_PAIN_DAYS)
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [since, since, since, token])
-        row = cursor.fetchone()
+    account). The version changes whenever the feed's bytes may (psoascare.web.journal.versions): the
+    assignment, its programme and its changes, the rows the safety gate reads, whether the client has a
+    therapist, the day, the site's address and zone."""
+    day = timezone.localdate()
+    row = read_row(_version_sql(), {"token": token, "since": safety_since(day)})
     if row is None:
         return None
-    parts = (settings.SITE_URL, settings.TIME_ZONE, timezone.localdate(), *row)
-    return int(row[0]), hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return int(row[0]), digest(row, day)  # type: ignore[call-overload]

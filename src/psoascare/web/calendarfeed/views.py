@@ -2,15 +2,11 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
@@ -21,30 +17,10 @@ from django.views.decorators.http import require_POST, require_safe
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.calendarfeed.feed import build_feed
 from psoascare.web.calendarfeed.models import CalendarFeed, live_feed_version, webcal_url
+from psoascare.web.pagecache import PageCache, code_fingerprint
 
-FEED_CACHE_SECONDS = 24 * 3600
-# The bytes are keyed by their full version, so a copy can never be stale: each process keeps the most-polled
-# feeds in its own memory (no round trip), and Redis, where configured, shares the rest between processes.
-LOCAL_FEEDS = 512
-_local_feeds: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _cached_feed(key: str, build: Callable[[], bytes]) -> tuple[bytes, float]:
-    with _local_lock:
-        found = _local_feeds.get(key)
-        if found is not None:
-            _local_feeds.move_to_end(key)
-            return found
-    found = cache.get(key)
-    if found is None:
-        found = (build(), time.time())
-        cache.set(key, found, FEED_CACHE_SECONDS)
-    with _local_lock:
-        _local_feeds[key] = found
-        while len(_local_feeds) > LOCAL_FEEDS:
-            _local_feeds.popitem(last=False)
-    return found
+# Feeds are small (a few kB); 4 MB keeps the most-polled few hundred in each process.
+FEEDS = PageCache("calendar-feed", local_bytes=4 * 1024 * 1024, timeout=24 * 3600)
 
 
 @require_safe  # GET, and HEAD for calendar apps that check the link first
@@ -58,9 +34,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404("No such calendar")
     client_id, version = found
-    key = f"calendar-feed:{hashlib.sha256(token.encode()).hexdigest()[:32]}:{version}"
-    body, built = _cached_feed(key, lambda: build_feed(User.objects.select_related("profile").get(pk=client_id)))
-    etag = f'"{version}"'
+    key = FEEDS.key(hashlib.sha256(token.encode()).hexdigest()[:32], version)
+    body, built = FEEDS.get_or_build(key, lambda: _build(client_id))
+    etag = f'"{version}-{code_fingerprint()}"'
     last_modified = math.floor(built)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     response = not_modified or HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -70,6 +46,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="psoascare.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _build(client_id: int) -> tuple[bytes, float]:
+    return build_feed(User.objects.select_related("profile").get(pk=client_id)), time.time()
 
 
 @client_required

@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
@@ -67,15 +68,16 @@ class PainReading:
 
 
 class ClientRow(NamedTuple):
-    """A client as the dashboard reads them: names, latest pain and latest activity, from one query."""
+    """A client as the dashboard reads them: names and latest activity for the ranking, from one query; latest
+    pain and unread messages only for the rows shown (`with_details`)."""
 
     pk: int
     username: str
     first_name: str
     last_name: str
-    last_pain_score: int | None
-    last_pain_day: date | None
     last_activity: datetime | None
+    last_pain_score: int | None = None
+    last_pain_day: date | None = None
     unread_messages: int = 0  # messages from the client their therapist has not read yet
 
 
@@ -98,6 +100,14 @@ class ClientSummary:
             return self.user
         row = self.row
         return User(id=row.pk, username=row.username, first_name=row.first_name, last_name=row.last_name)
+
+    @cached_property
+    def name(self) -> str:
+        return self.client.get_full_name() or self.client.username
+
+    @cached_property
+    def url(self) -> str:
+        return reverse("clinic:client", args=[self.row.pk])
 
     @property
     def attention(self) -> tuple[int, ...]:
@@ -220,22 +230,12 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
-    """The clients with their latest pain reading and activity: one query, each value one index probe."""
+    """The clients with their latest activity (the ranking's last key): one query, each value one index probe."""
 
     def latest_or_never(model: type[Model], field: str, order: str) -> Coalesce:
         return Coalesce(_latest(model, field, order), Value(NEVER), output_field=DateTimeField())
 
-    unread = (
-        Message.objects.filter(sender=OuterRef("pk"), recipient=OuterRef("profile__therapist"), read_at__isnull=True)
-        .order_by()
-        .values("sender")
-        .annotate(count=Count("id"))
-        .values("count")[:1]
-    )
     annotated = clients.annotate(
-        unread_messages=Coalesce(Subquery(unread), Value(0)),
-        last_pain_score=_latest(PainRecord, "score", "day"),
-        last_pain_day=_latest(PainRecord, "day", "day"),
         last_activity=Greatest(
             latest_or_never(PainRecord, "recorded_at", "recorded_at"),
             latest_or_never(CompletedItem, "done_at", "done_at"),
@@ -245,14 +245,41 @@ def client_rows(clients: QuerySet[User]) -> list[ClientRow]:
             output_field=DateTimeField(),
         ),
     )
-    fields = (
-        "pk", "username", "first_name", "last_name", "last_pain_score", "last_pain_day", "last_activity",
-        "unread_messages",
-    )  # fmt: skip
     return [
-        ClientRow(pk, username, first, last, score, day, None if moment is None or moment <= NEVER else moment, unread)
-        for pk, username, first, last, score, day, moment, unread in annotated.values_list(*fields)
+        ClientRow(pk, username, first, last, None if moment is None or moment <= NEVER else moment)
+        for pk, username, first, last, moment in annotated.values_list(
+            "pk", "username", "first_name", "last_name", "last_activity"
+        )
     ]
+
+
+def with_details(shown: Sequence[ClientSummary]) -> list[ClientSummary]:
+    """The shown rows with their latest pain and unread messages: one query for the page, not for every client
+    the ranking read."""
+    unread = (
+        Message.objects.filter(sender=OuterRef("pk"), recipient=OuterRef("profile__therapist"), read_at__isnull=True)
+        .order_by()
+        .values("sender")
+        .annotate(count=Count("id"))
+        .values("count")[:1]
+    )
+    details = {
+        pk: (score, day, count)
+        for pk, score, day, count in User.objects.filter(pk__in=[summary.row.pk for summary in shown])
+        .annotate(
+            unread_messages=Coalesce(Subquery(unread), Value(0)),
+            last_pain_score=_latest(PainRecord, "score", "day"),
+            last_pain_day=_latest(PainRecord, "day", "day"),
+        )
+        .values_list("pk", "last_pain_score", "last_pain_day", "unread_messages")
+    }
+    detailed = []
+    for summary in shown:
+        score, day, count = details.get(summary.row.pk, (None, None, 0))
+        row = summary.row._replace(last_pain_score=score, last_pain_day=day, unread_messages=count)
+        last_pain = PainReading(score, day) if score is not None and day is not None else None
+        detailed.append(dataclasses.replace(summary, row=row, last_pain=last_pain))
+    return detailed
 
 
 def summaries(
@@ -317,11 +344,7 @@ def summaries(
             ClientSummary(
                 row=client,
                 adherence=adherence,
-                last_pain=(
-                    PainReading(client.last_pain_score, client.last_pain_day)
-                    if client.last_pain_score is not None and client.last_pain_day is not None
-                    else None
-                ),
+                last_pain=None,  # read for the shown rows only (with_details)
                 pain_trend=nprs_weekly_change(pain.get(client.pk, {}), today),
                 open_red_flag=screenings[0] if screenings else None,
                 last_activity=client.last_activity,
@@ -335,7 +358,7 @@ def summaries(
 def summarise(client: User, today: date) -> ClientSummary:
     """One client's summary (the client page): the same queries as one dashboard row."""
     ids = User.objects.filter(pk=client.pk)
-    summary = summaries(client_rows(ids), ids.values("pk"), today)[0]
+    summary = with_details(summaries(client_rows(ids), ids.values("pk"), today))[0]
     return dataclasses.replace(summary, user=client)
 
 
@@ -363,10 +386,6 @@ def dashboard(therapist: User, today: date, search: str = "", page: str | int | 
     clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
     rows = summaries(client_rows(clients), clients.values("pk"), today)
     ranked = sorted(rows, key=lambda row: row.attention)
-    return Dashboard(Paginator(ranked, PAGE_SIZE).get_page(page), len(ranked), search)
-
-
-def dashboard_rows(clients: Iterable[User], today: date) -> list[ClientSummary]:
-    """All these clients' rows, ranked (for callers that have their own list of clients)."""
-    ids = User.objects.filter(pk__in=[client.pk for client in clients])
-    return sorted(summaries(client_rows(ids), ids.values("pk"), today), key=lambda row: row.attention)
+    shown = Paginator(ranked, PAGE_SIZE).get_page(page)
+    shown.object_list = with_details(list(shown.object_list))
+    return Dashboard(shown, len(ranked), search)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -38,6 +38,12 @@ class Today:
 
     def item(self, key: str) -> DueItem:
         return next(item.due for item in self.items if item.due.key == key)
+
+    def next_change(self) -> datetime:
+        """Until when this page holds as it is, if nothing is recorded: the next item opens, or the day ends."""
+        zone = timezone.get_current_timezone()
+        openings = [datetime.combine(self.day, item.due.opens_at, zone) for item in self.items if not item.is_open]
+        return min([*openings, datetime.combine(self.day + timedelta(days=1), time(0), zone)])
 
     def groups(self) -> list[tuple[str, list[TodayItem]]]:
         grouped: dict[str, list[TodayItem]] = {}

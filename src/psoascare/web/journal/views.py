@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.forms import bound_data
+from psoascare.web.journal import today_page
 from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
 from psoascare.web.journal.models import (
     PainRecord,
@@ -32,10 +33,19 @@ from psoascare.web.journal.today import Today, offline_time, tick, today_for
 
 @client_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
+    key = today_page.page_key(request)
+    cached = today_page.cached_page(request, key)
+    if cached is not None:
+        return cached
     state = safety_state(request.user)  # asks screening_needed once, for the redirect and the page
     if state.screening_due:
         return redirect("safety_check")
-    return render(request, "journal/today.html", _today_context(request.user, PainForm(), state=state))
+    today_data = today_for(request.user)
+    context = _today_context(request.user, PainForm(), today_data, state=state)
+    if key is None:
+        return render(request, "journal/today.html", context)
+    rendered = render(request, "journal/today.html", {**context, "csrf_token": today_page.CSRF_PLACEHOLDER})
+    return today_page.keep_page(request, key, rendered, today_data.next_change())
 
 
 def _today_context(

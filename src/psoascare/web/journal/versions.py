@@ -1,0 +1,132 @@
+"""Versions of what a client's pages show, each read in one hand-written query, for caches and ETags.
+
+A cached page (the calendar feed, Today) is served only while its version is unchanged. The version is read
+from the rows themselves (counts, sums, latest times and ids, and every column of the programme), not kept up
+by save signals: a bulk update, such as a therapist's review of the red-flag answers or messages marked read,
+moves it as surely as a save. The SQL is built once per process, as scalar subqueries that SQLite and PostgreSQL
+share and that each need one index probe, because the ORM's compilation of the same query costs more than
+running it.
+
+`safety_columns` is the one list of what the safety gate (`psoascare.web.journal.safety.safety_state`) reads:
+every screening of the client and the last SAFETY_PAIN_DAYS days of pain. Both versions include it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, models
+from django.utils import timezone
+
+# The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
+SAFETY_PAIN_DAYS = 8
+
+
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _columns(model: type[models.Model], alias: str) -> list[str]:
+    """Every stored column of the model: a field added later is in the version without anyone remembering."""
+    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
+
+
+def summary(source: str, *aggregates: str) -> str:
+    """One scalar subquery giving several aggregates of the same rows as one text ("3:2026-11-30 …:17"): one
+    index probe instead of one per aggregate."""
+    parts = " || ':' || ".join(f"COALESCE(CAST({aggregate} AS TEXT), '')" for aggregate in aggregates)
+    return f"(SELECT {parts} {source})"
+
+
+def safety_columns(client: str) -> list[str]:
+    """Scalar subqueries over the rows `safety_state` reads for the client whose id is the SQL expression
+    `client`: any insert, review or new score moves one of them. Takes the parameter %(since)s."""
+    from psoascare.web.journal.models import PainRecord, RedFlagScreening
+
+    screenings = f"FROM {_table(RedFlagScreening)} s WHERE s.client_id = {client}"
+    pain = f"FROM {_table(PainRecord)} r WHERE r.client_id = {client} AND r.day >= %(since)s"
+    return [
+        summary(screenings, "COUNT(*)", "MAX(s.id)", "MAX(s.reviewed_at)", "COUNT(s.reviewed_at)"),
+        summary(pain, "COUNT(*)", "MAX(r.recorded_at)", "SUM(r.score)"),
+    ]
+
+
+def programme_joins(client: str) -> tuple[list[str], str]:
+    """The columns of the client's assignment, its therapist's programme and its change log, and the joins that
+    read them (aliases a, g)."""
+    from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
+
+    changes = f"FROM {_table(AssignmentChange)} c WHERE c.assignment_id = a.id"
+    columns = [
+        *_columns(Assignment, "a"),
+        *_columns(ProgrammeTemplate, "g"),
+        summary(changes, "COUNT(*)", "MAX(c.changed_at)"),
+    ]
+    joins = (
+        f"LEFT JOIN {_table(Assignment)} a ON a.client_id = {client} "
+        f"LEFT JOIN {_table(ProgrammeTemplate)} g ON g.id = a.programme_id"
+    )
+    return columns, joins
+
+
+@cache
+def today_version_sql() -> str:
+    """What the Today page shows besides the logged-in user: the programme, the safety gate's rows, the day's
+    ticks and pain, the PSFS dates, the therapist and their video link, and the unread messages."""
+    from psoascare.web.accounts.models import Profile
+    from psoascare.web.clinic.models import Message
+    from psoascare.web.journal.models import CompletedItem, PsfsAssessment
+
+    programme, joins = programme_joins("u.id")
+    ticks = f"FROM {_table(CompletedItem)} t WHERE t.client_id = u.id AND t.day = %(day)s"
+    psfs = f"FROM {_table(PsfsAssessment)} f WHERE f.client_id = u.id"
+    unread = f"FROM {_table(Message)} m WHERE m.recipient_id = u.id AND m.read_at IS NULL"
+    columns = [
+        "u.id",
+        "p.role",
+        "p.therapist_id",
+        "tp.video_call_url",
+        *programme,
+        *safety_columns("u.id"),
+        summary(ticks, "COUNT(*)", "MAX(t.id)", "MAX(t.done_at)"),
+        summary(psfs, "COUNT(*)", "MAX(f.taken_on)"),
+        f"(SELECT COUNT(*) {unread})",
+    ]
+    return f"""
+        SELECT {", ".join(columns)}
+        FROM {_table(User)} u
+        LEFT JOIN {_table(Profile)} p ON p.user_id = u.id
+        LEFT JOIN {_table(Profile)} tp ON tp.user_id = p.therapist_id
+        {joins}
+        WHERE u.id = %(client)s AND u.is_active
+    """
+
+
+def digest(row: Sequence[object], *context: object) -> str:
+    """A short, stable name for a version row and what else the bytes depend on (the site's address and zone)."""
+    parts = (settings.SITE_URL, settings.TIME_ZONE, *context, *row)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def read_row(sql: str, params: Mapping[str, Any]) -> tuple[object, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
+
+
+def safety_since(day: date) -> date:
+    return day - timedelta(days=SAFETY_PAIN_DAYS)
+
+
+def today_version(client_id: int, day: date | None = None) -> str | None:
+    """The version of the client's Today page for `day` (default: today), or None for an inactive account."""
+    day = day or timezone.localdate()
+    row = read_row(today_version_sql(), {"client": client_id, "day": day, "since": safety_since(day)})
+    return None if row is None else digest(row, day)
