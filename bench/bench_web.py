@@ -29,7 +29,8 @@ REDIS_URL = os.environ.get("PSOASCARE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 WORKERS = 2
 THREADS = 4
 CONNECTIONS = 8
-SECONDS = 10
+SECONDS = 5
+ROUNDS = 3
 WARM_UP_SECONDS = 2
 DASHBOARD_REQUESTS = 40
 
@@ -42,7 +43,7 @@ class Size:
 
 
 # Therapist 0 has 10 clients, 1 has 100, 2 has 1,000; the others share the rest.
-SIZES = {"small": Size(4, 1_200, 30), "clinic": Size(100, 10_000, 365)}
+SIZES = {"tiny": Size(4, 120, 3), "small": Size(4, 1_200, 30), "clinic": Size(100, 10_000, 365)}  # tiny: tests
 DEFAULT_SIZE = "clinic"
 DASHBOARD_THERAPISTS = {"10": "bench-t0000", "100": "bench-t0001", "1,000": "bench-t0002"}
 MEASURED_CLIENT = "bench-c000005"  # one of the 10-client therapist's clients, with no open red flag
@@ -143,7 +144,9 @@ def _environment(database: str, data_dir: Path) -> dict[str, str]:
     }
 
 
-def seed(database: str, size: Size, env: dict[str, str], reuse: bool = False) -> tuple[float | None, int]:
+def seed(
+    database: str, size: Size, env: dict[str, str], reuse: bool = False, figures: bool = True
+) -> tuple[float | None, int]:
     """A fresh database, migrated and filled; returns the seconds the inserts took (None when an existing one was
     reused: PSOASCARE_BENCH_REUSE=1) and the journal's rows."""
     import psycopg
@@ -155,7 +158,7 @@ def seed(database: str, size: Size, env: dict[str, str], reuse: bool = False) ->
             admin.execute(f'CREATE DATABASE "{database}"'.encode())
     # With the figures, as a clinic runs it: a worker serving the lesson before they exist would load the
     # renderer to draw fallbacks.
-    command = [sys.executable, "-m", "psoascare", "setup", "--no-demo"]
+    command = [sys.executable, "-m", "psoascare", "setup", "--no-demo", "--figures" if figures else "--no-figures"]
     subprocess.run(command, env=env, check=True, capture_output=True, text=True)
     seconds: float | None = None
     with psycopg.connect(_database_url(database), autocommit=True) as connection:
@@ -167,7 +170,9 @@ def seed(database: str, size: Size, env: dict[str, str], reuse: bool = False) ->
                     connection.execute(statement.encode(), params)
                 else:
                     connection.execute(statement.replace("%%", "%").encode())
-            connection.execute("ANALYZE")
+            # A clinic's database has been through autovacuum, which sets the visibility map the dashboard's
+            # index-only scans rely on; a freshly inserted one has not.
+            connection.execute("VACUUM (ANALYZE)")
             seconds = time.perf_counter() - started
         rows = 0
         for table in JOURNAL_TABLES:
@@ -245,6 +250,14 @@ def wrk(url: str, headers: dict[str, str], script: Path | None = None, seconds: 
     return Load(rps, latency("50"), latency("99"), errors)
 
 
+def csrf_cookie(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            if header.startswith("csrftoken="):
+                return header.split(";", 1)[0].split("=", 1)[1]
+    raise RuntimeError(f"{url} set no CSRF cookie")
+
+
 def sequential_latencies(url: str, cookie: str, count: int) -> list[float]:
     """Milliseconds per request, one request at a time (after 3 untimed ones)."""
     request = urllib.request.Request(url, headers={"Cookie": cookie})
@@ -298,8 +311,10 @@ def run() -> str:
         hello = Server([sys.executable, "-c", hello_code], env, hello_port, "/")
         try:
             base = f"http://127.0.0.1:{app_port}"
-            client_cookie = f"sessionid={prepared['client_session']}"
-            therapist_cookie = f"sessionid={prepared['therapist_session']}"
+            # A browser keeps the CSRF cookie it was given once; without it every page would make a new secret.
+            csrf = csrf_cookie(f"{base}/accounts/login/")
+            client_cookie = f"sessionid={prepared['client_session']}; csrftoken={csrf}"
+            therapist_cookie = f"sessionid={prepared['therapist_session']}; csrftoken={csrf}"
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
                 body = json.dumps({"kind": "break_taken", "started_at": "2026-11-25T10:00:00+00:00"})
                 lua.write(
@@ -315,18 +330,22 @@ def run() -> str:
                 "API write (POST desk event)": (f"{base}/api/journal/desk-events", {}, Path(lua.name)),
             }
             hello_url = f"http://127.0.0.1:{hello_port}/"
-            loads: dict[str, tuple[Load, Load]] = {}
-            for name, (url, headers, script) in pages.items():
-                # Each page against a hello-world run just before it: the machine's speed drifts between runs.
-                # Both are warmed first (imports, templates, the first render, connections), untimed.
+            loads: dict[str, list[tuple[Load, Load]]] = {name: [] for name in pages}
+            for url, headers, script in pages.values():  # warm both (imports, templates, first renders)
                 wrk(hello_url, {}, seconds=WARM_UP_SECONDS)
-                hello_load = wrk(hello_url, {})
                 wrk(url, headers, script, seconds=WARM_UP_SECONDS)
-                loads[name] = (wrk(url, headers, script), hello_load)
+            # The machine's speed drifts from minute to minute: each page runs against a hello-world run just
+            # before it, in ROUNDS interleaved rounds, and the share is the median of the rounds' shares.
+            for _ in range(ROUNDS):
+                for name, (url, headers, script) in pages.items():
+                    hello_load = wrk(hello_url, {})
+                    loads[name].append((wrk(url, headers, script), hello_load))
             Path(lua.name).unlink()
             dashboards = {
                 clients: sequential_latencies(
-                    f"{base}/clinic/", f"sessionid={prepared['dashboard_sessions'][clients]}", DASHBOARD_REQUESTS
+                    f"{base}/clinic/",
+                    f"sessionid={prepared['dashboard_sessions'][clients]}; csrftoken={csrf}",
+                    DASHBOARD_REQUESTS,
                 )
                 for clients in DASHBOARD_THERAPISTS
             }
@@ -358,7 +377,7 @@ def report(
     seed_seconds: float | None,
     rows: int,
     queries: dict[str, int],
-    loads: dict[str, tuple[Load, Load]],
+    loads: dict[str, list[tuple[Load, Load]]],
     dashboards: dict[str, list[float]],
     app_rss: list[float],
     hello_rss: list[float],
@@ -374,18 +393,26 @@ def report(
         f"{size.clients:,} clients, {size.days} days of journal each ({rows:,} journal rows, inserted with "
         f"INSERT … SELECT generate_series{seeded}). Served by `psoascare serve` (gunicorn, "
         f"{WORKERS} workers × {THREADS} threads); the hello-world is a bare Django view (no apps, no middleware) "
-        f"on the same stack, measured just before each page (the machine's speed drifts from minute to minute). "
-        f"Load from wrk (1 thread, {CONNECTIONS} connections, {SECONDS} s each, after {WARM_UP_SECONDS} s untimed) "
+        f"on the same stack, run just before each page in {ROUNDS} interleaved rounds (the machine's speed drifts "
+        f"from minute to minute); each figure is the median of the rounds. Load from wrk (1 thread, "
+        f"{CONNECTIONS} connections, {SECONDS} s each, after {WARM_UP_SECONDS} s untimed) "
         f"on the same 2-core machine, so the load generator takes CPU from the server. `python -m bench web` "
         f"(PSOASCARE_BENCH_SIZE={size_name}). Load average (1 min) {load_average[0]:.2f} before, "
         f"{load_average[1]:.2f} after: the machine is shared with other work.",
         "",
-        "| page | req/s | hello-world req/s | of hello-world | target | p50 ms | p99 ms | non-2xx | queries |",
+        "| page | req/s | hello-world req/s | of hello-world | target | p50 ms | p99 ms (worst round) | non-2xx "
+        "| queries |",
         "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
-    for name, (load, hello_load) in loads.items():
-        hello = hello_load.requests_per_second
-        share = 100 * load.requests_per_second / hello
+    for name, rounds in loads.items():
+        hello = statistics.median(hello_load.requests_per_second for _, hello_load in rounds)
+        share = statistics.median(100 * load.requests_per_second / h.requests_per_second for load, h in rounds)
+        load = Load(
+            statistics.median(load.requests_per_second for load, _ in rounds),
+            statistics.median(load.p50_ms for load, _ in rounds),
+            max(load.p99_ms for load, _ in rounds),
+            sum(load.errors for load, _ in rounds),
+        )
         target = targets.get(name)
         verdict = "—" if target is None else f"≥ {target} %: {'meets' if share >= target else 'misses'}"
         query = queries.get(query_names.get(name, ""), queries.get("api write") if name.startswith("API") else None)

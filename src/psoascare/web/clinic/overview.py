@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Greatest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
@@ -107,7 +107,7 @@ class ClientSummary:
 
     @cached_property
     def url(self) -> str:
-        return reverse("clinic:client", args=[self.row.pk])
+        return _client_url_pattern(get_script_prefix()).format(self.row.pk)
 
     @property
     def attention(self) -> tuple[int, ...]:
@@ -121,6 +121,13 @@ class ClientSummary:
             adherence,
             -silent_days,
         )
+
+
+@cache
+def _client_url_pattern(script_prefix: str) -> str:
+    """The client page's address with `{}` for the id: reversing a URL for each of fifty rows cost a tenth of the
+    dashboard's rendering."""
+    return reverse("clinic:client", args=[987654321]).replace("987654321", "{}")
 
 
 @dataclass(frozen=True)
