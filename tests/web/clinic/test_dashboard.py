@@ -202,3 +202,27 @@ class TherapistDayTestCase(BaseTestCase):
         page = self.client.post(f"/clinic/clients/{self.client_a.pk}/messages/", {"body": ""})
         self.assertContains(page, "Write a message first.", status_code=400)
         self.assertContains(page, 'id="programme-heading"', status_code=400)  # the client page itself
+
+
+def test_it_says_how_long_ago_in_one_unit() -> None:
+    from datetime import datetime, timedelta
+
+    from psoascare.web.clinic.overview import ago
+
+    now = datetime(2026, 12, 1, 12, 0)
+    cases = {
+        timedelta(seconds=30): "just now",
+        timedelta(minutes=1): "1 minute ago",
+        timedelta(minutes=59): "59 minutes ago",
+        timedelta(hours=1): "1 hour ago",
+        timedelta(hours=23, minutes=59): "23 hours ago",
+        timedelta(days=1): "1 day ago",
+        timedelta(days=13): "13 days ago",
+        timedelta(days=14): "2 weeks ago",
+        timedelta(days=60): "8 weeks ago",
+        timedelta(days=61): "2 months ago",
+        timedelta(days=400): "13 months ago",
+        timedelta(minutes=-5): "just now",  # a clock a little ahead
+    }
+    for before, words in cases.items():
+        assert ago(now - before, now) == words, before
