@@ -55,3 +55,43 @@ def test_it_migrates_and_serves_on_postgresql(empty_database: str, tmp_path: obj
     assert lines["users"] == "2"  # the demo therapist and client
     assert lines["healthz"] == "ok"
     assert lines["lesson"] == "200"
+
+
+def test_a_connection_is_checked_only_after_it_has_been_idle(empty_database: str, tmp_path: object) -> None:
+    """A dropped connection is replaced before a request uses it once it has been idle (web/db/postgresql); a
+    connection that has just answered is not asked again (no `SELECT 1` round trip on every request)."""
+    script = (
+        "import sys, psycopg\n"
+        "from psoascare.web.bootstrap import setup_django\n"
+        "setup_django()\n"
+        "from django.core.handlers.wsgi import WSGIHandler\n"
+        "from django.db import connection\n"
+        "from django.test import RequestFactory\n"
+        "checks = []\n"
+        "usable = connection.is_usable\n"
+        "connection.is_usable = lambda: checks.append(1) or usable()\n"
+        "app = WSGIHandler()  # the real handler: it resets the health check as each request starts\n"
+        "def get(path):\n"
+        "    body = []\n"
+        "    environ = RequestFactory().get(path).environ\n"
+        "    for chunk in app(environ, lambda status, headers: None): body.append(chunk)\n"
+        "    return b''.join(body).decode()\n"
+        "print('first', get('/healthz'))\n"
+        "print('again', get('/healthz'), len(checks))\n"
+        "pid = connection.connection.info.backend_pid\n"
+        "with psycopg.connect(sys.argv[1], autocommit=True) as admin:\n"
+        "    admin.execute('SELECT pg_terminate_backend(%s)', [pid])\n"
+        "connection.last_used -= 60  # as if a minute had passed since the last request\n"
+        "print('after', get('/healthz'), len(checks))\n"
+        "print('replaced', connection.connection.info.backend_pid != pid)\n"
+    )
+    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, ADMIN_URL], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    assert lines["first"] == "ok"
+    assert lines["again"] == "ok 0"  # used a moment ago: not checked
+    assert lines["after"] == "ok 1"  # idle: checked, found dropped, replaced
+    assert lines["replaced"] == "True"

@@ -128,8 +128,11 @@ def _databases() -> dict[str, dict[str, object]]:
         # took longer than running (5 ms against 1 ms for the calendar feed's). Bound parameters let psycopg
         # prepare a statement once per connection. PSOASCARE_DB_PREPARED=false behind a connection pooler that
         # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-        if config.get("ENGINE") == "django.db.backends.postgresql" and env_bool("PSOASCARE_DB_PREPARED", True):
-            config.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
+        if config.get("ENGINE") == "django.db.backends.postgresql":
+            # Django's backend, with the health check run only on a connection that has been idle (web/db/).
+            config["ENGINE"] = "psoascare.web.db.postgresql"
+            if env_bool("PSOASCARE_DB_PREPARED", True):
+                config.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
         return {"default": dict(config)}
     return {
         "default": {
