@@ -15,19 +15,15 @@ from django.contrib.auth.models import User
 from django.db import connection, models
 
 from psoascare.web.accounts.models import Profile
-
-
-def _columns(model: type[models.Model], alias: str) -> list[str]:
-    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
+from psoascare.web.rawsql import columns, read_row, table
 
 
 @cache
 def _user_sql() -> str:
-    quote = connection.ops.quote_name
-    users, profiles = quote(User._meta.db_table), quote(Profile._meta.db_table)
-    columns = [*_columns(User, "u"), *_columns(Profile, "p"), *_columns(User, "t"), *_columns(Profile, "tp")]
+    users, profiles = table(User), table(Profile)
+    selected = [*columns(User, "u"), *columns(Profile, "p"), *columns(User, "t"), *columns(Profile, "tp")]
     return (
-        f"SELECT {', '.join(columns)} FROM {users} u "
+        f"SELECT {', '.join(selected)} FROM {users} u "
         f"LEFT JOIN {profiles} p ON p.user_id = u.id "
         f"LEFT JOIN {users} t ON t.id = p.therapist_id "
         f"LEFT JOIN {profiles} tp ON tp.user_id = t.id "
@@ -57,9 +53,7 @@ def _instance(model: type[models.Model], values: list[Any]) -> Any:
 def user_with_profiles(user_id: int) -> User | None:
     """The user with `.profile`, `.profile.therapist` and `.profile.therapist.profile` loaded (each None-safe as
     with select_related: a user without a profile raises RelatedObjectDoesNotExist on `.profile`)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_user_sql(), [user_id])
-        row = cursor.fetchone()
+    row = read_row(_user_sql(), [user_id])
     if row is None:
         return None
     user_width, profile_width = len(User._meta.concrete_fields), len(Profile._meta.concrete_fields)

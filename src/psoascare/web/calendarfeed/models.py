@@ -6,12 +6,13 @@ import secrets
 from functools import cache
 
 from django.contrib.auth.models import User
-from django.db import connection, models
+from django.db import models
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.web.journal.versions import digest, programme_joins, read_row, safety_columns, safety_since
+from psoascare.web.journal.versions import digest, programme_joins, safety_columns, safety_since
+from psoascare.web.rawsql import read_row, table
 
 TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
 
@@ -79,12 +80,11 @@ def _version_sql() -> str:
     from psoascare.web.accounts.models import Profile
 
     programme, joins = programme_joins("f.client_id")
-    quote = connection.ops.quote_name
     return f"""
         SELECT f.client_id, p.therapist_id, {", ".join(programme)}, {", ".join(safety_columns("f.client_id"))}
-        FROM {quote(CalendarFeed._meta.db_table)} f
-        JOIN {quote(User._meta.db_table)} u ON u.id = f.client_id AND u.is_active
-        LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = f.client_id
+        FROM {table(CalendarFeed)} f
+        JOIN {table(User)} u ON u.id = f.client_id AND u.is_active
+        LEFT JOIN {table(Profile)} p ON p.user_id = f.client_id
         {joins}
         WHERE f.token = %(token)s
     """
@@ -99,4 +99,4 @@ def live_feed_version(token: str) -> tuple[int, str] | None:
     row = read_row(_version_sql(), {"token": token, "since": safety_since(day)})
     if row is None:
         return None
-    return int(row[0]), digest(row, day)  # type: ignore[call-overload]
+    return int(row[0]), digest(row, day)

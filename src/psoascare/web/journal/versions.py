@@ -14,27 +14,18 @@ every screening of the client and the last SAFETY_PAIN_DAYS days of pain. Both v
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, models
 from django.utils import timezone
+
+from psoascare.web.rawsql import columns, read_row, table
 
 # The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
 SAFETY_PAIN_DAYS = 8
-
-
-def _table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _columns(model: type[models.Model], alias: str) -> list[str]:
-    """Every stored column of the model: a field added later is in the version without anyone remembering."""
-    return [f"{alias}.{connection.ops.quote_name(field.column)}" for field in model._meta.concrete_fields]
 
 
 def summary(source: str, *aggregates: str) -> str:
@@ -49,8 +40,8 @@ def safety_columns(client: str) -> list[str]:
     `client`: any insert, review or new score moves one of them. Takes the parameter %(since)s."""
     from psoascare.web.journal.models import PainRecord, RedFlagScreening
 
-    screenings = f"FROM {_table(RedFlagScreening)} s WHERE s.client_id = {client}"
-    pain = f"FROM {_table(PainRecord)} r WHERE r.client_id = {client} AND r.day >= %(since)s"
+    screenings = f"FROM {table(RedFlagScreening)} s WHERE s.client_id = {client}"
+    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = {client} AND r.day >= %(since)s"
     return [
         summary(screenings, "COUNT(*)", "MAX(s.id)", "MAX(s.reviewed_at)", "COUNT(s.reviewed_at)"),
         summary(pain, "COUNT(*)", "MAX(r.recorded_at)", "SUM(r.score)"),
@@ -62,17 +53,17 @@ def programme_joins(client: str) -> tuple[list[str], str]:
     read them (aliases a, g)."""
     from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
 
-    changes = f"FROM {_table(AssignmentChange)} c WHERE c.assignment_id = a.id"
-    columns = [
-        *_columns(Assignment, "a"),
-        *_columns(ProgrammeTemplate, "g"),
+    changes = f"FROM {table(AssignmentChange)} c WHERE c.assignment_id = a.id"
+    selected = [
+        *columns(Assignment, "a"),
+        *columns(ProgrammeTemplate, "g"),
         summary(changes, "COUNT(*)", "MAX(c.changed_at)"),
     ]
     joins = (
-        f"LEFT JOIN {_table(Assignment)} a ON a.client_id = {client} "
-        f"LEFT JOIN {_table(ProgrammeTemplate)} g ON g.id = a.programme_id"
+        f"LEFT JOIN {table(Assignment)} a ON a.client_id = {client} "
+        f"LEFT JOIN {table(ProgrammeTemplate)} g ON g.id = a.programme_id"
     )
-    return columns, joins
+    return selected, joins
 
 
 @cache
@@ -84,10 +75,10 @@ def today_version_sql() -> str:
     from psoascare.web.journal.models import CompletedItem, PsfsAssessment
 
     programme, joins = programme_joins("u.id")
-    ticks = f"FROM {_table(CompletedItem)} t WHERE t.client_id = u.id AND t.day = %(day)s"
-    psfs = f"FROM {_table(PsfsAssessment)} f WHERE f.client_id = u.id"
-    unread = f"FROM {_table(Message)} m WHERE m.recipient_id = u.id AND m.read_at IS NULL"
-    columns = [
+    ticks = f"FROM {table(CompletedItem)} t WHERE t.client_id = u.id AND t.day = %(day)s"
+    psfs = f"FROM {table(PsfsAssessment)} f WHERE f.client_id = u.id"
+    unread = f"FROM {table(Message)} m WHERE m.recipient_id = u.id AND m.read_at IS NULL"
+    selected = [
         "u.id",
         "p.role",
         "p.therapist_id",
@@ -99,10 +90,10 @@ def today_version_sql() -> str:
         f"(SELECT COUNT(*) {unread})",
     ]
     return f"""
-        SELECT {", ".join(columns)}
-        FROM {_table(User)} u
-        LEFT JOIN {_table(Profile)} p ON p.user_id = u.id
-        LEFT JOIN {_table(Profile)} tp ON tp.user_id = p.therapist_id
+        SELECT {", ".join(selected)}
+        FROM {table(User)} u
+        LEFT JOIN {table(Profile)} p ON p.user_id = u.id
+        LEFT JOIN {table(Profile)} tp ON tp.user_id = p.therapist_id
         {joins}
         WHERE u.id = %(client)s AND u.is_active
     """
@@ -112,13 +103,6 @@ def digest(row: Sequence[object], *context: object) -> str:
     """A short, stable name for a version row and what else the bytes depend on (the site's address and zone)."""
     parts = (settings.SITE_URL, settings.TIME_ZONE, *context, *row)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
-def read_row(sql: str, params: Mapping[str, Any]) -> tuple[object, ...] | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else tuple(row)
 
 
 def safety_since(day: date) -> date:
