@@ -59,7 +59,7 @@ def test_it_shows_labelled_pictures_plain_captions_and_the_slider(
         assert ".webp" in page.evaluate("(img) => img.currentSrc", image.element_handle())
     # Labels are text over each picture, read by screen readers; the legend says what the colours mean.
     standing = page.locator("#figure-standing-side")
-    assert "psoas major" in standing.locator("svg.figure-labels").text_content() or ""
+    assert "psoas major" in (standing.locator("svg.figure-labels").text_content() or "")
     assert standing.locator("svg.figure-labels text").count() >= 4
     assert "iliacus" in standing.locator("ul.legend").inner_text()
     sitting = page.locator("#figure-sitting-90-90-side figcaption")
@@ -107,7 +107,10 @@ def test_it_plays_and_pauses_the_movements(page: Any, live_server: Any, rendered
     image = walking.locator("img.movement-image")
     first = image.get_attribute("src")
     page.wait_for_function("([img, src]) => img.getAttribute('src') !== src", arg=[image.element_handle(), first])
-    assert "psoas major" in walking.locator("svg.figure-labels").text_content() or ""
+    # Labels are drawn when a frame has loaded (never over an empty frame), which may come after its src is set.
+    overlay = walking.locator("svg.figure-labels")
+    page.wait_for_function("(svg) => svg.textContent.includes('psoas major')", arg=overlay.element_handle())
+    assert "psoas major" in (overlay.text_content() or "")
     walking.screenshot(path=str(artifacts_dir / "lesson-walking.png"))
     button.focus()
     page.keyboard.press("Enter")
