@@ -130,3 +130,19 @@ def due_items(schedule: Schedule, exercises: Sequence[ScheduledExercise], day: d
                 )
             )
     return sorted(items, key=lambda item: (item.at, item.kind))
+
+
+def due_between(
+    schedule: Schedule, exercises: Sequence[ScheduledExercise], first: date, last: date
+) -> dict[date, list[DueItem]]:
+    """What is due on each day from `first` to `last`. What `due_items` gives depends on the day of the week only,
+    so it is worked out once per weekday: a year of days (a client's streak) costs seven calls, not 365."""
+    by_weekday: dict[int, list[DueItem]] = {}
+    due = {}
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        weekday = day.weekday()
+        if weekday not in by_weekday:
+            by_weekday[weekday] = due_items(schedule, exercises, day)
+        due[day] = list(by_weekday[weekday])
+    return due

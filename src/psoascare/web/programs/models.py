@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from psoascare.routines.library import default_library
-from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_items, parse_time
+from psoascare.routines.schedule import DueItem, Schedule, ScheduledExercise, ScheduleError, due_between, parse_time
 from psoascare.routines.templates import RoutineError, RoutineTemplate, get_routine, parse_item
 
 
@@ -176,9 +176,7 @@ class Assignment(models.Model):
 
     def due_between(self, first: date, last: date) -> dict[date, list[DueItem]]:
         """What is due on each day from `first` to `last`; the routine is resolved once for all of them."""
-        days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-        schedule, exercises = self.schedule(), self.scheduled_exercises()
-        return {day: due_items(schedule, exercises, day) for day in days}
+        return due_between(self.schedule(), self.scheduled_exercises(), first, last)
 
 
 def base_routine(therapist: User, slug: str) -> RoutineTemplate:
