@@ -1,4 +1,8 @@
-"""Dates as people read them: the year only where it is not this year ("Tue 3 Mar", "Tue 3 Mar 2025")."""
+"""Dates as people read them: the year only where it is not this year ("Tue 3 Mar", "Tue 3 Mar 2025").
+
+Written with Python's own names of days and months (the site is in English): Django's `date` filter looks each
+name up through the translations, which cost more than the rest of a row on pages that list hundreds of dates
+(a client's timeline, their pain table)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 register = template.Library()
 
@@ -17,8 +20,8 @@ def day(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    this_year = timezone.localdate().year
-    return format_date(value, "D j M" if value.year == this_year else "D j M Y")
+    text = f"{value:%a} {value.day} {value:%b}"
+    return text if value.year == timezone.localdate().year else f"{text} {value.year}"
 
 
 @register.filter
