@@ -30,7 +30,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 def test_it_serves_the_app_with_static_files_and_demo_accounts(tmp_path: Path) -> None:
     port = _free_port()
-    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "PSOASCARE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}  # one line each
     server = subprocess.Popen(
         [sys.executable, "-m", "psoascare", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -49,6 +49,8 @@ def test_it_serves_the_app_with_static_files_and_demo_accounts(tmp_path: Path) -
             pytest.fail("serve stopped before listening:\n" + "".join(output))
         text = "".join(output)
         assert re.search(r"client\s+demo-client\s+password \S{12,}", text), text
+        # One worker per core, one thread each (threads spent their time handing the GIL to each other).
+        assert f"gunicorn, {os.cpu_count()} worker(s) × 1 thread(s)" in text, text
         assert (tmp_path / "data" / "psoascare.sqlite3").exists()
         deadline = time.monotonic() + 30
         while True:

@@ -1,8 +1,10 @@
 """`psoascare setup` and `psoascare serve`: the start-up steps (migrations, static files, demo content once,
 missing figures) under a lock, then a production WSGI server with several worker processes.
 
-On POSIX, serve runs gunicorn (gthread workers: N processes of T threads); where there is no fork (Windows) it
-runs waitress in one process. The figures are rendered in a separate process before the server starts, so no
+On POSIX, serve runs gunicorn (gthread workers: N processes of T threads, one thread by default); where there is
+no fork (Windows) it runs waitress in one process of several threads. One thread per process because a request
+here is mostly Python, which holds the GIL: with four threads a worker spent its time handing the GIL between the
+threads waiting on PostgreSQL, and served the calendar feed at about half the rate of one thread (docs/benchmarks.md). The figures are rendered in a separate process before the server starts, so no
 web worker ever loads the renderer.
 """
 
@@ -31,6 +33,11 @@ def default_server() -> str:
 
 def default_workers() -> int:
     return os.cpu_count() or 1
+
+
+def default_threads(server: str) -> int:
+    """gunicorn's workers are processes, one request at a time each; waitress has only its threads."""
+    return 1 if server == "gunicorn" else 4
 
 
 def listen_url(host: str, port: int) -> str:
@@ -169,7 +176,9 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(
             0, min=0, max=256, help="Worker processes (default 0: one per CPU core). Ignored by waitress."
         ),
-        threads: int = typer.Option(4, min=1, max=64, help="Threads per worker process."),
+        threads: int = typer.Option(
+            0, min=0, max=64, help="Threads per worker process (default 0: 1 with gunicorn, 4 with waitress)."
+        ),
         server: str = typer.Option(
             "", help="gunicorn (POSIX) or waitress (one process); default: gunicorn where the OS can fork."
         ),
@@ -197,6 +206,7 @@ def register(app: typer.Typer) -> None:
 
             use_data_dir(data_dir)
         workers = workers or default_workers()
+        threads = threads or default_threads(server)
         shape = f"{workers} worker(s) × {threads} thread(s)" if server == "gunicorn" else f"{threads} thread(s)"
         console.print(f"PsoasCare is running at [bold]http://{host}:{port}[/bold] ({server}, {shape}; Ctrl-C to stop)")
         master = os.getpid()
