@@ -4,8 +4,9 @@ missing figures) under a lock, then a production WSGI server with several worker
 On POSIX, serve runs gunicorn (gthread workers: N processes of T threads, one thread by default); where there is
 no fork (Windows) it runs waitress in one process of several threads. One thread per process because a request
 here is mostly Python, which holds the GIL: with four threads a worker spent its time handing the GIL between the
-threads waiting on PostgreSQL, and served the calendar feed at about half the rate of one thread (docs/benchmarks.md). The figures are rendered in a separate process before the server starts, so no
-web worker ever loads the renderer.
+threads waiting on PostgreSQL, and served the calendar feed at about half the rate of one thread
+(docs/benchmarks.md). The figures are rendered in a separate process before the server starts, so no web worker
+ever loads the renderer.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 something is recorded, the therapist changes the programme, or an item's time comes.
 
 The key names the client, how the navigation shows them, and the version of everything else the page shows
-(`psoascare.web.journal.versions.today_version`, one query); a copy is kept until its next item opens or the
-day ends. The page is kept without its CSRF tokens, which each answer fills in for its own request. A page that
-shows a one-time message (after a tick or a save) is never cached.
+(`psoascare.web.journal.versions.today_version`, read in the same statement as the logged-in user); a copy is
+kept until its next item opens or the day ends. The page is kept without its CSRF tokens, which each answer fills
+in for its own request. A page that shows a one-time message (after a tick or a save) is never cached.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest
-from psoascare.web.journal.versions import today_version
+from psoascare.web.journal.versions import today_version_for
 from psoascare.web.pagecache import PageCache
 
 # Roughly 10 kB a page: 8 MB keeps the pages of the most active few hundred clients in each process.
@@ -30,7 +30,7 @@ def page_key(request: AuthenticatedHttpRequest) -> str | None:
     """The cache key of this request's Today page, or None when the page must be rendered afresh."""
     if request.session.get(SessionStorage.session_key):
         return None
-    version = today_version(request.user.pk)
+    version = today_version_for(request.user)
     if version is None:
         return None
     user = request.user

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from psoascare.web.accounts.backends import Companion, companion_read
 from psoascare.web.rawsql import columns, read_row, table
 
 # The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
@@ -95,7 +96,7 @@ def today_version_sql() -> str:
         LEFT JOIN {table(Profile)} p ON p.user_id = u.id
         LEFT JOIN {table(Profile)} tp ON tp.user_id = p.therapist_id
         {joins}
-        WHERE u.id = %(client)s AND u.is_active
+        WHERE u.id = %(user)s AND u.is_active
     """
 
 
@@ -112,5 +113,21 @@ def safety_since(day: date) -> date:
 def today_version(client_id: int, day: date | None = None) -> str | None:
     """The version of the client's Today page for `day` (default: today), or None for an inactive account."""
     day = day or timezone.localdate()
-    row = read_row(today_version_sql(), {"client": client_id, "day": day, "since": safety_since(day)})
+    row = read_row(today_version_sql(), {"user": client_id, "day": day, "since": safety_since(day)})
     return None if row is None else digest(row, day)
+
+
+def today_version_companion() -> Companion:
+    """Today's version, to be read with the logged-in user (`read_with_user`) in one statement."""
+    day = timezone.localdate()
+    return Companion(today_version_sql(), {"day": day, "since": safety_since(day)})
+
+
+def today_version_for(user: User) -> str | None:
+    """The version of this client's Today page: from the statement that loaded them when the view asked for it
+    (the same row `today_version` reads), else by its own query."""
+    read = companion_read(user, today_version_sql())
+    if read is None:
+        return today_version(user.pk)
+    companion, row = read
+    return digest(row, companion.params["day"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
+from psoascare.web.accounts.backends import read_with_user
 from psoascare.web.forms import bound_data
 from psoascare.web.journal import today_page
 from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
@@ -29,8 +30,10 @@ from psoascare.web.journal.safety import (
     screen,
 )
 from psoascare.web.journal.today import Today, offline_time, tick, today_for
+from psoascare.web.journal.versions import today_version_companion
 
 
+@read_with_user(today_version_companion)  # the page's version comes with the user, in one statement
 @client_required
 def today(request: AuthenticatedHttpRequest) -> HttpResponse:
     key = today_page.page_key(request)
