@@ -81,22 +81,29 @@ def _user_sql(companion_sql: str | None = None) -> str:
 
 
 @cache
-def _converters(vendor: str) -> list[tuple[list[Any], Any]]:
-    """What the ORM applies to each column as it reads it (SQLite's text dates made aware, its 0/1 booleans)."""
+def _converters(vendor: str) -> list[tuple[int, list[Any], Any]]:
+    """What the ORM applies to a column as it reads it (SQLite's text dates made aware, its 0/1 booleans), for the
+    columns that need anything (none on PostgreSQL): (position in the row, converters, column)."""
+    fields = [(model, field) for model in (User, Profile, User, Profile) for field in model._meta.concrete_fields]
     converters = []
-    for model in (User, Profile, User, Profile):
-        for field in model._meta.concrete_fields:
-            column = field.get_col(model._meta.db_table)
-            converters.append((connection.ops.get_db_converters(column) + column.get_db_converters(connection), column))
+    for position, (model, field) in enumerate(fields):
+        column = field.get_col(model._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((position, found, column))
     return converters
+
+
+@cache
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _instance(model: type[models.Model], values: list[Any]) -> Any:
     """The model instance for these column values, or None for the NULLs of a LEFT JOIN that found nothing."""
     if values[0] is None:
         return None
-    names = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(connection.alias, names, values)
+    return model.from_db(connection.alias, _attnames(model), values)
 
 
 def user_with_profiles(user_id: int) -> User | None:
@@ -111,15 +118,14 @@ def user_with_profiles(user_id: int) -> User | None:
         return None
     user_width, profile_width = len(User._meta.concrete_fields), len(Profile._meta.concrete_fields)
     width = 2 * (user_width + profile_width)
-    row, companion_values = row[:width], row[width:]
-    values, parts = [], []
-    for value, (converters, column) in zip(row, _converters(connection.vendor), strict=True):
+    values, companion_values = list(row[:width]), row[width:]
+    for position, converters, column in _converters(connection.vendor):
         for convert in converters:
-            value = convert(value, column, connection)
-        values.append(value)
+            values[position] = convert(values[position], column, connection)
+    parts, start = [], 0
     for part_width in (user_width, profile_width, user_width, profile_width):
-        parts.append(values[:part_width])
-        values = values[part_width:]
+        parts.append(values[start : start + part_width])
+        start += part_width
     user, profile = _instance(User, parts[0]), _instance(Profile, parts[1])
     therapist, therapist_profile = _instance(User, parts[2]), _instance(Profile, parts[3])
     reverse = Profile._meta.get_field("user").remote_field  # User.profile
