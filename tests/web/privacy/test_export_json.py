@@ -160,6 +160,19 @@ class ExportJsonTests(BaseTestCase):
         self.assertEqual(changes, [{"alice": [1, 2]}])
         self.assertNotIn("bob", text)
 
+    def test_it_has_the_client_list_views_that_showed_the_client(self) -> None:
+        self.client.force_login(self.therapist_x)
+        self.assertEqual(self.client.get("/clinic/").status_code, 200)  # shows alice and bob
+        self.client.force_login(self.client_a)
+        text, document = self.export()
+        views = [row for row in document["tables"]["Who opened the record"] if row["action"] == "view-dashboard-row"]
+        self.assertEqual([(row["actor"], row["path"]) for row in views], [("xena", "/clinic/")])
+        self.assertEqual(views, [row for row in views if row["id"] in {r["entry_id"] for r in self.shown(document)}])
+        self.assertNotIn("bob", text)  # the entry names alice's row only, in her own table
+
+    def shown(self, document: dict[str, Any]) -> list[dict[str, Any]]:
+        return document["tables"][table_title(apps.get_model("privacy", "AccessLogShown"))]
+
     def test_it_is_not_shown_to_a_therapist(self) -> None:
         self.client.force_login(self.therapist_x)
         self.assertEqual(self.client.get(URL).status_code, 404)

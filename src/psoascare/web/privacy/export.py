@@ -2,6 +2,8 @@
 
 A row belongs to the client when one of its foreign keys points at the client's user, or (up to
 OWNERSHIP_DEPTH steps away) at a row that belongs to the client, e.g. answers of the client's questionnaire.
+A model that knows of more of the client's rows says so with a `privacy_also_about(client) -> Q` classmethod
+(the access log: a client-list view that showed the client names them in another table).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ TABLE_TITLES = {
     "routines_web.CustomExercise": "Therapist's own exercises",
     "calendarfeed.CalendarFeed": "Calendar feed",
     "privacy.AccessLogEntry": "Who opened the record",
+    "privacy.AccessLogShown": "Shown in a client list",
     "api.ApiToken": "Desk timer tokens",
 }
 ACCOUNT_FIELDS = ("id", "username", "first_name", "last_name", "email", "date_joined", "last_login", "is_active")
@@ -90,8 +93,12 @@ def column_name(field: models.Field[Any, Any]) -> str:
     return field.name
 
 
-def ownership_filter(model: type[models.Model], client: User, depth: int = OWNERSHIP_DEPTH) -> Q | None:
-    """The condition for rows of `model` that belong to `client`, or None when the model cannot hold any."""
+def ownership_filter(
+    model: type[models.Model], client: User, depth: int = OWNERSHIP_DEPTH, *, linked: bool = False
+) -> Q | None:
+    """The condition for rows of `model` that belong to `client`, or None when the model cannot hold any. Rows a
+    model adds with `privacy_also_about` are the client's, but rows linked to them are not (a client-list view
+    names every client it showed: only the client's own name in it is theirs)."""
     conditions: list[Q] = []
     for field in model._meta.concrete_fields:
         target = field.related_model
@@ -100,10 +107,13 @@ def ownership_filter(model: type[models.Model], client: User, depth: int = OWNER
         if target is User:
             conditions.append(Q(**{field.name: client}))
         elif depth > 0 and target is not model and target._meta.app_config.name.startswith(PROJECT_APP_PREFIX):
-            inner = ownership_filter(target, client, depth - 1)
+            inner = ownership_filter(target, client, depth - 1, linked=True)
             if inner is not None:
                 owned = target._default_manager.filter(inner).values("pk")
                 conditions.append(Q(**{f"{field.name}__in": owned}))
+    also_about = getattr(model, "privacy_also_about", None)
+    if also_about is not None and not linked:
+        conditions.append(also_about(client))
     return reduce(or_, conditions) if conditions else None
 
 

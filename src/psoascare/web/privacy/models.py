@@ -24,8 +24,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
 
     def about(self, client: User) -> AccessLogQuerySet:
         """The entries that concern this client: those about them alone, and the page views that showed them."""
-        shown = AccessLogShown.objects.filter(client=client).values("entry_id")
-        return self.filter(models.Q(client=client) | models.Q(pk__in=shown))
+        return self.filter(models.Q(client=client) | AccessLogEntry.privacy_also_about(client))
 
 
 class AccessAction(models.TextChoices):
@@ -70,6 +69,12 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Access log entries cannot be deleted.")
+
+    @classmethod
+    def privacy_also_about(cls, client: User) -> models.Q:
+        """For the client's export: the page views that showed them among other clients (the dashboard), which
+        name them in AccessLogShown rather than in `client`; the same entries the client's own page lists."""
+        return models.Q(pk__in=AccessLogShown.objects.filter(client=client).values("entry_id"))
 
     @property
     def action_label(self) -> str:
