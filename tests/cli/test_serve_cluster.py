@@ -162,7 +162,7 @@ def test_two_servers_started_together_share_sessions_throttles_and_build_https_l
     assert status == 302
 
 
-def test_today_kept_by_one_process_follows_a_tick_made_through_the_other(two_servers: tuple[str, str]) -> None:
+def test_today_kept_by_one_process_follows_pain_recorded_through_the_other(two_servers: tuple[str, str]) -> None:
     first, second = two_servers
     browser = Browser()
     assert browser.log_in(first, "demo-client", PASSWORD)[0] == 302
@@ -176,17 +176,13 @@ def test_today_kept_by_one_process_follows_a_tick_made_through_the_other(two_ser
     assert status == 200 and "None of the warning signs apply" in result
     status, location, page = browser.request(f"{first}/today/")
     assert status == 200, (status, location)
-    browser.request(f"{first}/today/")  # now kept by the first process (and in Redis)
-    tick = re.search(
-        r'name="csrfmiddlewaretoken" value="([^"]+)">\s*<input type="hidden" name="item_key" '
-        r'value="([^"]+)">\s*<button type="submit" aria-label="Done',
-        page,
-    )
-    assert tick, page[:2000]
-    status, _, _ = browser.request(f"{second}/today/tick/", {"csrfmiddlewaretoken": tick[1], "item_key": tick[2]})
+    _, _, kept = browser.request(f"{first}/today/")  # now kept by the first process (and in Redis)
+    assert "You recorded" not in kept
+    # Pain, not a tick: it can be recorded at any hour, while a routine item opens only at its time.
+    form = re.search(r'action="/today/pain/" novalidate><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert form, page[:3000]
+    status, _, _ = browser.request(f"{second}/today/pain/", {"csrfmiddlewaretoken": form[1], "score": "4", "note": ""})
     assert status == 302
-    browser.request(f"{second}/today/")  # shows the one-time "Done" message, which is never kept
+    browser.request(f"{second}/today/")  # shows the one-time "Saved" message, which is never kept
     _, _, after = browser.request(f"{first}/today/")
-    assert f'data-key="{tick[2]}"' in after
-    done = re.search(rf'<li class="done" data-key="{re.escape(tick[2])}">', after)
-    assert done, after[:3000]
+    assert "You recorded <strong>4/10</strong>" in after, after[:3000]

@@ -51,7 +51,8 @@ def test_it_counts_the_events_kept_in_the_personal_journal(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     journal = open_desk_journal(data_dir=tmp_path)
     assert isinstance(journal, PersonalJournal) and journal.recording
-    now = datetime.now(UTC).replace(microsecond=0)
+    # Midday, local time, so that every event below falls on today whenever the suite runs.
+    now = datetime.now(UTC).astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
     bout_start = now - timedelta(minutes=70)
     journal.record_desk_event(DeskEvent(DeskEventKind.SITTING_BOUT, bout_start, bout_start + timedelta(minutes=60)))
     journal.record_desk_event(DeskEvent(DeskEventKind.BREAK_TAKEN, now - timedelta(minutes=10), now))
