@@ -19,7 +19,7 @@ from psoascare.web.accounts.models import Profile
 from psoascare.web.clinic.models import Message
 from psoascare.web.journal.models import CompletedItem, PainRecord, PsfsAssessment
 from psoascare.web.journal.safety import resume_routine, screen
-from psoascare.web.journal.today import today_for
+from psoascare.web.journal.today import TodayItem, today_for
 from psoascare.web.journal.today_page import TODAY_PAGES, page_key
 from psoascare.web.journal.versions import today_version, today_version_companion, today_version_for, today_version_sql
 from psoascare.web.programs.models import Assignment, ProgrammeTemplate
@@ -35,6 +35,12 @@ def without_tokens(body: bytes) -> bytes:
 class TodayCacheTestCase(BaseTestCase):
     def setUp(self) -> None:
         self.client.force_login(self.client_a)
+
+    def an_open_item(self) -> TodayItem:
+        """An item that can be ticked whatever the hour: one due at midnight opens at midnight, while the
+        routine's first (07:30) opens only at 06:30."""
+        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        return next(item for item in today_for(self.client_a).items if item.is_open)
 
     def page(self) -> bytes:
         response = self.client.get("/today/")
@@ -64,7 +70,7 @@ class TodayCacheTestCase(BaseTestCase):
         self.assertNotEqual(TOKEN.findall(again), TOKEN.findall(first))  # each answer masks its own token
 
     def test_it_follows_a_tick_and_its_undo(self) -> None:
-        item = next(item for item in today_for(self.client_a).items if item.is_open)
+        item = self.an_open_item()
         key, day = item.due.key, timezone.localdate()
 
         def tick() -> None:
@@ -134,13 +140,14 @@ class TodayCacheTestCase(BaseTestCase):
         self.assertNotIn(b"alice", page_b)
 
     def test_it_never_keeps_a_one_time_message(self) -> None:
-        item = next(item for item in today_for(self.client_a).items if item.is_open)
+        item = self.an_open_item()
         self.page()
         response = self.client.post("/today/tick/", {"item_key": item.due.key}, follow=True)
         self.assertContains(response, "Well done.")
         self.assertNotIn(b"Well done.", self.page())
 
     def test_a_kept_pages_tokens_work_for_their_own_session(self) -> None:
+        item = self.an_open_item()
         self.page()  # kept, rendered for this test's browser
         browser = Client(enforce_csrf_checks=True)  # another browser: its own session and CSRF secret
         browser.force_login(self.client_a)
@@ -149,7 +156,6 @@ class TodayCacheTestCase(BaseTestCase):
         self.assertEqual(len(queries), 2)  # served from the cache
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
         assert token is not None
-        item = next(item for item in today_for(self.client_a).items if item.is_open)
         response = browser.post("/today/tick/", {"item_key": item.due.key, "csrfmiddlewaretoken": token[1].decode()})
         self.assertEqual(response.status_code, 302)
 
