@@ -179,7 +179,9 @@ def test_today_kept_by_one_process_follows_pain_recorded_through_the_other(two_s
     _, _, kept = browser.request(f"{first}/today/")  # now kept by the first process (and in Redis)
     assert "You recorded" not in kept
     # Pain, not a tick: it can be recorded at any hour, while a routine item opens only at its time.
-    form = re.search(r'action="/today/pain/" novalidate><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    form = re.search(
+        r'action="/today/pain/" novalidate><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page
+    )
     assert form, page[:3000]
     status, _, _ = browser.request(f"{second}/today/pain/", {"csrfmiddlewaretoken": form[1], "score": "4", "note": ""})
     assert status == 302
