@@ -22,6 +22,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("PSOASCARE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -359,6 +360,7 @@ def run() -> str:
             app.stop()
             hello.stop()
         load_after = os.getloadavg()[0]
+        costs = request_costs(env, {**prepared, "csrf": csrf})
     return report(
         size_name,
         size,
@@ -370,7 +372,24 @@ def run() -> str:
         app_rss,
         hello_rss,
         (load_before, load_after),
+        costs,
     )
+
+
+def request_costs(env: dict[str, str], prepared: dict[str, Any]) -> dict[str, float | None]:
+    """In-process CPU per request and per statement (bench/web_cost.py), each side in its own process."""
+    costs: dict[str, float | None] = {}
+    for arguments in (["hello"], ["app", json.dumps(prepared)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.web_cost", *arguments],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        costs.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    return costs
 
 
 def report(
@@ -384,6 +403,7 @@ def report(
     app_rss: list[float],
     hello_rss: list[float],
     load_average: tuple[float, float],
+    costs: dict[str, float | None],
 ) -> str:
     seeded = f" in {seed_seconds:.0f} s" if seed_seconds is not None else " by an earlier run, reused"
     targets = {"Today": 25, "calendar feed": 40}
@@ -442,5 +462,36 @@ def report(
         f"RSS per worker after the runs: PsoasCare {', '.join(f'{mb:.0f}' for mb in app_rss)} MB "
         f"(target ≤ 150 MB: {'meets' if worst <= 150 else 'misses'}); hello-world "
         f"{', '.join(f'{mb:.0f}' for mb in hello_rss)} MB.",
+        "",
+        *cost_lines(costs),
     ]
     return "\n".join(lines)
+
+
+def cost_lines(costs: dict[str, float | None]) -> list[str]:
+    """Where a request's CPU goes, in-process: the floor a page with one query stands on, beside the pages."""
+
+    def us(name: str) -> str:
+        value = costs.get(name)
+        return "not readable here" if value is None else f"{value:,.0f} µs"
+
+    hello = costs.get("hello-world") or float("nan")
+    lines = [
+        "CPU per request in one process, with no server, network or load generator (bench/web_cost.py; the best of "
+        "3 rounds): what the req/s shares above stand on. The servers add the same work per request to both sides "
+        "(HTTP parsing, sockets), and the load generator and PostgreSQL share the same 2 cores.",
+        "",
+        "| in-process | CPU | × hello-world |",
+        "| --- | ---: | ---: |",
+    ]
+    for name in ("hello-world", "calendar feed", "Today", "client page", "SELECT 1 through Django"):
+        value = costs.get(name)
+        ratio = "" if value is None else f"{value / hello:.1f}"
+        lines.append(f"| {name} | {us(name)} | {ratio} |")
+    lines += [
+        "",
+        "PostgreSQL backend CPU per execution (prepared, as the app runs them): `SELECT 1` "
+        f"{us('backend: SELECT 1')}, the feed's version {us('backend: feed version')}, Today's user and "
+        f"version {us('backend: Today version')}.",
+    ]
+    return lines
