@@ -319,12 +319,22 @@ def run() -> str:
             client_cookie = f"sessionid={prepared['client_session']}; csrftoken={csrf}"
             therapist_cookie = f"sessionid={prepared['therapist_session']}; csrftoken={csrf}"
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-                body = json.dumps({"kind": "break_taken", "started_at": "2026-11-25T10:00:00+00:00"})
+                # Each request a new break (a start within 10:00-11:00 on 25 Nov, to the microsecond, from a
+                # random place so that rounds do not repeat each other): a repeat is stored once and would
+                # measure the look-up of the stored one instead of a write.
                 lua.write(
                     'wrk.method = "POST"\n'
-                    f"wrk.body = {json.dumps(body)}\n"
                     'wrk.headers["Content-Type"] = "application/json"\n'
                     f'wrk.headers["Authorization"] = "Bearer {prepared["token"]}"\n'
+                    "math.randomseed(os.time() + math.floor(os.clock() * 1e6))\n"
+                    "local sent = math.floor(math.random() * 3.5e9)\n"
+                    "request = function()\n"
+                    "  sent = sent + 1\n"
+                    "  local minute, second = math.floor(sent / 60e6) % 60, math.floor(sent / 1e6) % 60\n"
+                    '  local body = string.format(\'{"kind": "break_taken", "started_at": '
+                    '"2026-11-25T10:%02d:%02d.%06d+00:00"}\', minute, second, sent % 1000000)\n'
+                    "  return wrk.format(nil, nil, nil, body)\n"
+                    "end\n"
                 )
             pages = {
                 "Today": (f"{base}/today/", {"Cookie": client_cookie}, None),

@@ -155,7 +155,7 @@ class LocalJournal:
     def record_desk_event(self, event: DeskEvent) -> None:
         from psoascare.web.journal.models import DeskEvent as DeskEventRow
 
-        DeskEventRow.objects.create_from_event(self._client(), event, source="desktop")
+        DeskEventRow.objects.record_once(self._client(), event, source="desktop")
 
     def desk_events(self, since: datetime) -> list[DeskEvent]:
         from psoascare.web.journal.models import DeskEvent as DeskEventRow

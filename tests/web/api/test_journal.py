@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -44,6 +45,27 @@ class ApiTestCase(BaseTestCase):
         self.assertEqual(DeskEvent.objects.get().kind, "break_taken")
         listed = self.client.get("/api/journal/desk-events", HTTP_AUTHORIZATION=f"Bearer {self.token}").json()
         self.assertEqual([event["kind"] for event in listed], ["break_taken"])
+
+    def test_it_stores_a_record_sent_again_once_and_answers_as_the_first_time(self) -> None:
+        # What a desk timer or `psoascare stretch --server` does when a reply is lost: it sends the record again.
+        for path, payload in (("/api/journal/desk-events", DESK_EVENT), ("/api/journal/sessions", SESSION)):
+            first, again = self.post(path, payload), self.post(path, payload)
+            self.assertEqual((first.status_code, again.status_code), (201, 201))
+            self.assertEqual(again.json()["id"], first.json()["id"])
+        self.assertEqual(DeskEvent.objects.count(), 1)
+        self.assertEqual(StretchSession.objects.count(), 1)
+        # The same start written in another time zone is the same record.
+        started = datetime.fromisoformat(SESSION["started_at"]).astimezone(timezone(timedelta(hours=-5)))
+        self.assertEqual(
+            self.post("/api/journal/sessions", {**SESSION, "started_at": started.isoformat()}).status_code, 201
+        )
+        self.assertEqual(StretchSession.objects.count(), 1)
+        # Another break, a second later, is another event.
+        later = datetime.fromisoformat(DESK_EVENT["started_at"]) + timedelta(seconds=1)
+        self.assertEqual(
+            self.post("/api/journal/desk-events", {**DESK_EVENT, "started_at": later.isoformat()}).status_code, 201
+        )
+        self.assertEqual(DeskEvent.objects.count(), 2)
 
     def test_it_refuses_a_revoked_or_made_up_token(self) -> None:
         ApiToken.objects.get().revoke()

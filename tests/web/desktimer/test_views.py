@@ -84,6 +84,15 @@ class DeskTimerTestCase(BaseTestCase):
         self.assertEqual((row.client, row.kind, row.source), (self.client_a, "sitting_bout", "web"))
         self.assertAlmostEqual(row.minutes or 0, 49, delta=0.01)
 
+    def test_an_event_sent_twice_is_stored_once(self) -> None:
+        # The page sends a bout on close and again from its queue if it never heard back.
+        self.client.force_login(self.client_a)
+        event = self.good_event()
+        first, again = self.post_event(event), self.post_event(event)
+        self.assertEqual((first.status_code, again.status_code), (201, 201))
+        self.assertEqual(again.json()["id"], first.json()["id"])
+        self.assertEqual(DeskEventRow.objects.count(), 1)
+
     def test_a_page_closing_can_send_its_bout_as_a_form_field(self) -> None:
         self.client.force_login(self.client_a)
         response = self.client.post("/desk/events/", {"event": json.dumps(self.good_event())})

@@ -83,11 +83,17 @@ class TodayTestCase(BaseTestCase):
             day -= timedelta(days=day.weekday() - 4)  # moves are due on working days: use last Friday
         at = timezone.make_aware(datetime.combine(day, time(10, 20)))
         event = DeskEventRecord(DeskEventKind.BREAK_TAKEN, at, at + timedelta(minutes=3))
-        DeskEvent.objects.create_from_event(self.client_a, event, source="web")
+        first, created = DeskEvent.objects.record_once(self.client_a, event, source="web")
+        self.assertTrue(created)
         ticked = CompletedItem.objects.get(client=self.client_a)
         self.assertEqual((ticked.day, ticked.item_key.split(":")[-1]), (day, "1000"))
         bout = DeskEventRecord(DeskEventKind.SITTING_BOUT, at, at + timedelta(minutes=50))
-        DeskEvent.objects.create_from_event(self.client_a, bout, source="web")  # sitting ticks nothing
+        DeskEvent.objects.record_once(self.client_a, bout, source="web")  # sitting ticks nothing
+        self.assertEqual(CompletedItem.objects.count(), 1)
+        # The same break delivered again (a retried upload) is the same break: no second row, no 11:00 tick.
+        again, created = DeskEvent.objects.record_once(self.client_a, event, source="desktop")
+        self.assertEqual((again.pk, created), (first.pk, False))
+        self.assertEqual(DeskEvent.objects.filter(kind="break_taken").count(), 1)
         self.assertEqual(CompletedItem.objects.count(), 1)
 
     def test_it_rejects_an_item_that_is_not_due(self) -> None:

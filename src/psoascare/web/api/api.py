@@ -24,7 +24,7 @@ from psoascare.routines.records import RecordError, SessionRecord
 from psoascare.web.accounts.models import Role, role_of
 from psoascare.web.api import schemas
 from psoascare.web.api.models import ApiToken
-from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession
+from psoascare.web.journal.models import DeskEvent, PainRecord, StretchSession, record_key
 from psoascare.web.journal.safety import clinic_red_flags, safety_state
 
 
@@ -89,13 +89,15 @@ def list_sessions(request: HttpRequest) -> Any:
     tags=["journal"],
 )
 def record_session(request: HttpRequest, payload: schemas.SessionIn) -> Any:
+    """Store one guided session, if the safety gate allows exercise. A session of the same routine and start sent
+    again (after a lost reply) is stored once; the answer is the same 201 with the stored session's id."""
     client = _client(request)
     state = safety_state(client)
     if not state.allows_exercise:
         return Status(403, {"detail": state.message(clinic_red_flags())})
     try:
         record = SessionRecord.from_dict(payload.dict())
-        session = StretchSession.objects.create_from_record(client, record, source="api")
+        session, _ = StretchSession.objects.record_once(client, record, "api", record_key(record))
     except RecordError as exc:
         raise InputError(str(exc)) from None
     return Status(201, {"id": session.pk})
@@ -116,12 +118,15 @@ def list_desk_events(
 
 @api.post("/journal/desk-events", response=schemas.answers(created=schemas.CreatedOut), tags=["journal"])
 def record_desk_event(request: HttpRequest, payload: schemas.DeskEventIn) -> Any:
+    """Store one desk-timer event. An event of the same kind and start sent again (after a lost reply) is stored
+    once; the answer is the same 201 with the stored event's id."""
     client = _client(request)
     try:
         event = DeskEventRecord.from_dict(payload.dict())
     except InvalidDeskEvent as exc:
         raise InputError(str(exc)) from None
-    return Status(201, {"id": DeskEvent.objects.create_from_event(client, event, source="api").pk})
+    row, _ = DeskEvent.objects.record_once(client, event, source="api")
+    return Status(201, {"id": row.pk})
 
 
 @api.get("/safety", response=schemas.answers(ok=schemas.SafetyOut), tags=["safety"])

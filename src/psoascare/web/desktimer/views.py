@@ -97,5 +97,5 @@ def record_event(request: AuthenticatedHttpRequest) -> JsonResponse:
         return _bad("the event is more than 7 days old")
     from psoascare.web.journal.models import DeskEvent as DeskEventRow
 
-    row = DeskEventRow.objects.create_from_event(request.user, event, source="web")
+    row, _ = DeskEventRow.objects.record_once(request.user, event, source="web")  # a repeat answers as the first
     return JsonResponse({"id": row.pk, "kind": event.kind.value}, status=201)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
@@ -102,6 +102,17 @@ class StretchSessionManager(models.Manager["StretchSession"]):
         return session, True
 
 
+# Keys for sessions sent without one (the API): the routine and the moment it started name the session.
+_RECORD_KEYS = uuid.UUID("6f1d0c8e-5b3a-4f0e-9a47-2c1e8d5b7a10")
+
+
+def record_key(record: SessionRecord) -> uuid.UUID:
+    """The key `record_once` stores a session under when its sender gave none: the same for the same session
+    sent again, whatever time zone its start was written in."""
+    started = record.started_at.astimezone(UTC).isoformat()
+    return uuid.uuid5(_RECORD_KEYS, f"{record.routine_slug}|{started}")
+
+
 class StretchSession(models.Model):
     """A guided session, finished or abandoned, with what was done step by step."""
 
@@ -153,20 +164,28 @@ class StretchSession(models.Model):
 
 
 class DeskEventManager(models.Manager["DeskEvent"]):
-    def create_from_event(self, client: User, event: DeskEventRecord, source: str) -> DeskEvent:
-        """Store the event; a break also ticks the hourly move it stands for on the Today page."""
+    def record_once(self, client: User, event: DeskEventRecord, source: str) -> tuple[DeskEvent, bool]:
+        """Store the event unless the client already has one of its kind starting at the same moment (an upload
+        sent again after its reply was lost, a spool delivered twice): (the row, whether it is new). Only a new
+        break ticks the hourly move it stands for on the Today page, so a repeat never ticks a second one."""
         from psoascare.web.journal.today import credit_break
 
-        row = self.create(
-            client=client,
-            kind=str(event.kind.value if hasattr(event.kind, "value") else event.kind),
-            started_at=event.started_at,
-            ended_at=event.ended_at,
-            detail=event.detail,
-            source=source,
-        )
+        kind = str(event.kind.value if hasattr(event.kind, "value") else event.kind)
+        try:
+            # The insert first: a repeat is rare, and the unique constraint decides even between two at once.
+            with transaction.atomic():
+                row = self.create(
+                    client=client,
+                    kind=kind,
+                    started_at=event.started_at,
+                    ended_at=event.ended_at,
+                    detail=event.detail,
+                    source=source,
+                )
+        except IntegrityError:
+            return self.get(client=client, kind=kind, started_at=event.started_at), False
         credit_break(row)
-        return row
+        return row, True
 
 
 class DeskEvent(models.Model):
@@ -194,6 +213,10 @@ class DeskEvent(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["client", "started_at"])]
+        # A timer cannot start two events of one kind at the same instant: the same one, delivered again.
+        constraints = [
+            models.UniqueConstraint(fields=["client", "kind", "started_at"], name="one_desk_event_per_kind_and_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.client} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
