@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 
 BEFORE = [("journal", "0003_stretchsession_client_key")]
-AFTER = [("journal", "0004_desk_event_once")]
+AFTER = [("journal", "0004_desk_event_once_fewer_indexes")]
 
 
 class DeskEventOnceMigrationTestCase(TransactionTestCase):
