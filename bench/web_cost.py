@@ -104,7 +104,7 @@ def app(prepared: dict[str, Any]) -> dict[str, float | None]:
     from django.utils import timezone
 
     from psoascare.web.calendarfeed.models import _version_sql
-    from psoascare.web.journal.versions import safety_since, today_version_sql
+    from psoascare.web.journal.versions import safety_window, today_version_sql
     from psoascare.web.rawsql import read_row
 
     application = get_wsgi_application()
@@ -119,11 +119,9 @@ def app(prepared: dict[str, Any]) -> dict[str, float | None]:
         "client page": cpu_per_call(wsgi_get(application, f"/clinic/clients/{prepared['client_id']}/", therapist), 100),
         "SELECT 1 through Django": cpu_per_call(lambda: read_row("SELECT 1", {}), 5000),
         "backend: SELECT 1": backend_cpu_per_statement("SELECT 1", {}),
-        "backend: feed version": backend_cpu_per_statement(
-            _version_sql(), {"token": token, "since": safety_since(day)}
-        ),
+        "backend: feed version": backend_cpu_per_statement(_version_sql(), {"token": token, **safety_window(day)}),
         "backend: Today version": backend_cpu_per_statement(
-            today_version_sql(), {"user": prepared["client_id"], "day": day, "since": safety_since(day)}
+            today_version_sql(), {"user": prepared["client_id"], "day": day, **safety_window(day)}
         ),
     }
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.web.journal.versions import digest, programme_joins, safety_columns, safety_since
+from psoascare.web.journal.versions import digest, programme_joins, safety_columns, safety_window
 from psoascare.web.rawsql import read_row, table
 
 TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
@@ -96,7 +96,7 @@ def live_feed_version(token: str) -> tuple[int, str] | None:
     assignment, its programme and its changes, the rows the safety gate reads, whether the client has a
     therapist, the day, the site's address and zone."""
     day = timezone.localdate()
-    row = read_row(_version_sql(), {"token": token, "since": safety_since(day)})
+    row = read_row(_version_sql(), {"token": token, **safety_window(day)})
     if row is None:
         return None
     return int(row[0]), digest(row, day)

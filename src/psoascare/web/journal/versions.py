@@ -38,11 +38,16 @@ def summary(source: str, *aggregates: str) -> str:
 
 def safety_columns(client: str) -> list[str]:
     """Scalar subqueries over the rows `safety_state` reads for the client whose id is the SQL expression
-    `client`: any insert, review or new score moves one of them. Takes the parameter %(since)s."""
+    `client`: any insert, review or new score moves one of them. Takes the parameters of `safety_window`.
+
+    The pain is read between two dates, not from one on: that is what the gate reads, and with both ends given
+    PostgreSQL's plan for the prepared statement expects a few rows. From one date on, it expected a third of the
+    client's year, judged its one plan too costly and planned the statement again on every call (540 µs of
+    PostgreSQL CPU a call against 83 µs, on the benchmark's clinic seed)."""
     from psoascare.web.journal.models import PainRecord, RedFlagScreening
 
     screenings = f"FROM {table(RedFlagScreening)} s WHERE s.client_id = {client}"
-    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = {client} AND r.day >= %(since)s"
+    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = {client} AND r.day BETWEEN %(since)s AND %(until)s"
     return [
         summary(screenings, "COUNT(*)", "MAX(s.id)", "MAX(s.reviewed_at)", "COUNT(s.reviewed_at)"),
         summary(pain, "COUNT(*)", "MAX(r.recorded_at)", "SUM(r.score)"),
@@ -106,21 +111,22 @@ def digest(row: Sequence[object], *context: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def safety_since(day: date) -> date:
-    return day - timedelta(days=SAFETY_PAIN_DAYS)
+def safety_window(day: date) -> dict[str, date]:
+    """The parameters of `safety_columns` for `day`: the days of pain the gate may read."""
+    return {"since": day - timedelta(days=SAFETY_PAIN_DAYS), "until": day}
 
 
 def today_version(client_id: int, day: date | None = None) -> str | None:
     """The version of the client's Today page for `day` (default: today), or None for an inactive account."""
     day = day or timezone.localdate()
-    row = read_row(today_version_sql(), {"user": client_id, "day": day, "since": safety_since(day)})
+    row = read_row(today_version_sql(), {"user": client_id, "day": day, **safety_window(day)})
     return None if row is None else digest(row, day)
 
 
 def today_version_companion() -> Companion:
     """Today's version, to be read with the logged-in user (`read_with_user`) in one statement."""
     day = timezone.localdate()
-    return Companion(today_version_sql(), {"day": day, "since": safety_since(day)})
+    return Companion(today_version_sql(), {"day": day, **safety_window(day)})
 
 
 def today_version_for(user: User) -> str | None:
