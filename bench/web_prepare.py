@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 
@@ -49,9 +50,15 @@ def main() -> None:
         assert response.status_code < 300, (path, response.status_code)
         return len(captured)
 
-    # Two different breaks: the same one sent again is stored once, and its count would be the look-up's.
-    event = json.dumps({"kind": "break_taken", "started_at": "2026-11-25T10:00:01.5+00:00"})
-    warm_event = json.dumps({"kind": "break_taken", "started_at": "2026-11-25T10:00:00.5+00:00"})
+    # Two breaks no earlier run has sent (a reused database keeps them): one sent again is stored once, and its
+    # count would be the look-up's.
+    def new_break(microsecond: int) -> str:  # a moment within 11:00-12:00 on 25 Nov, to the microsecond
+        minute, second, micro = microsecond // 60_000_000, microsecond // 1_000_000 % 60, microsecond % 1_000_000
+        started_at = f"2026-11-25T11:{minute:02}:{second:02}.{micro:06}+00:00"
+        return json.dumps({"kind": "break_taken", "started_at": started_at})
+
+    now = time.time_ns() // 1000 % 3_600_000_000
+    event, warm_event = new_break(now), new_break((now + 1) % 3_600_000_000)
     queries = {
         "today": count(client_user, "get", "/today/"),
         "feed": count(None, "get", feed_path),
