@@ -15,7 +15,7 @@ from psoascare.web.accounts.models import create_client, create_therapist
 from psoascare.web.journal.models import CompletedItem, RedFlagScreening, StretchSession
 from psoascare.web.programs.models import Assignment
 from tests.conftest import logged_in_page, play_in_zero_time
-from tests.web.base import RED_FLAG_SLUGS
+from tests.web.base import RED_FLAG_SLUGS, open_at_any_hour
 from tests.web.routines.test_player_browser import answered_no_red_flags
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,9 +55,8 @@ def test_today_and_the_player_work_offline_and_the_session_is_recorded_once(
 ) -> None:
     therapist = create_therapist("tess", "tess@example.org", PASSWORD)
     client = create_client("oona", "oona@example.org", PASSWORD, therapist=therapist)
-    # A slot at midnight is open whatever the hour the test runs (items open an hour early).
     Assignment.assign(client, therapist, "bed-edge")
-    Assignment.objects.filter(client=client).update(times=["00:00", "21:30"])
+    open_at_any_hour(client)
     answered_no_red_flags(client)
     page = logged_in_page(chromium, live_server, client, **PHONE)
     errors: list[str] = []

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from psoascare.web.bootstrap import ensure_demo_content
 from psoascare.web.journal.models import CompletedItem
-from psoascare.web.programs.models import Assignment
+from tests.web.base import open_at_any_hour
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +34,7 @@ def _log_in(page: Any, base_url: str, username: str, password: str) -> None:
 def test_it_keeps_a_ticked_stretch_after_reload(page: Any, live_server: Any, artifacts_dir: Path) -> None:
     accounts = ensure_demo_content()
     assert accounts is not None
-    # A morning slot at midnight is open whatever the time of day the test runs (items open an hour early).
-    Assignment.objects.filter(client__username="demo-client").update(times=["00:00", "21:30"])
+    open_at_any_hour(User.objects.get(username="demo-client"))
     _log_in(page, live_server.url, "demo-client", accounts.client_password)
 
     item = page.locator("li[data-key='bed-edge-hang:left:0000']")

@@ -16,6 +16,12 @@ RED_FLAG_SLUGS = [sign.slug for sign in red_flags().all_signs]
 RECHECK_NO = {f"flag-{sign.slug}": "no" for sign in red_flags().recheck_signs}
 
 
+def open_at_any_hour(client: User) -> None:
+    """Moves the client's morning slot to midnight: an item opens an hour before its time, so one due at midnight
+    can be ticked whatever the hour the test runs (the routine's 07:30 cannot before 06:30)."""
+    Assignment.objects.filter(client=client).update(times=["00:00", "21:30"])
+
+
 class BaseTestCase(TestCase):
     """Therapist X has clients A and B (A on the bed-edge routine); therapist Y has client C; plus an admin."""
 

@@ -8,8 +8,7 @@ from psoascare.desk.records import DeskEvent as DeskEventRecord
 from psoascare.desk.records import DeskEventKind
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord
 from psoascare.web.journal.today import today_for
-from psoascare.web.programs.models import Assignment
-from tests.web.base import BaseTestCase
+from tests.web.base import BaseTestCase, open_at_any_hour
 
 
 class TodayTestCase(BaseTestCase):
@@ -37,7 +36,7 @@ class TodayTestCase(BaseTestCase):
             self.assertEqual(moves, [])
 
     def test_it_records_a_tick_with_a_timestamp(self) -> None:
-        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])  # open at any hour
+        open_at_any_hour(self.client_a)
         self.client.force_login(self.client_a)
         before = timezone.now()
         response = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"})
@@ -49,7 +48,7 @@ class TodayTestCase(BaseTestCase):
         self.assertContains(page, "done at")
 
     def test_it_undoes_a_tick(self) -> None:
-        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        open_at_any_hour(self.client_a)
         self.client.force_login(self.client_a)
         self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"})
         self.assertTrue(CompletedItem.objects.exists())
@@ -57,7 +56,7 @@ class TodayTestCase(BaseTestCase):
         self.assertFalse(CompletedItem.objects.exists())
 
     def test_it_says_what_was_saved_and_forgets_it_with_the_session(self) -> None:
-        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        open_at_any_hour(self.client_a)
         self.client.force_login(self.client_a)
         page = self.client.post("/today/tick/", {"item_key": "bed-edge-hang:left:0000"}, follow=True)
         self.assertContains(page, 'role="status"')

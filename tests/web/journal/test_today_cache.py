@@ -23,7 +23,7 @@ from psoascare.web.journal.today import TodayItem, today_for
 from psoascare.web.journal.today_page import TODAY_PAGES, page_key
 from psoascare.web.journal.versions import today_version, today_version_companion, today_version_for, today_version_sql
 from psoascare.web.programs.models import Assignment, ProgrammeTemplate
-from tests.web.base import RED_FLAG_SLUGS, BaseTestCase
+from tests.web.base import RED_FLAG_SLUGS, BaseTestCase, open_at_any_hour
 
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 
@@ -37,9 +37,8 @@ class TodayCacheTestCase(BaseTestCase):
         self.client.force_login(self.client_a)
 
     def an_open_item(self) -> TodayItem:
-        """An item that can be ticked whatever the hour: one due at midnight opens at midnight, while the
-        routine's first (07:30) opens only at 06:30."""
-        Assignment.objects.filter(client=self.client_a).update(times=["00:00", "21:30"])
+        """An item that can be ticked whatever the hour."""
+        open_at_any_hour(self.client_a)
         return next(item for item in today_for(self.client_a).items if item.is_open)
 
     def page(self) -> bytes:
