@@ -21,17 +21,22 @@ from typing import Any
 ROUNDS = 3
 
 
-def cpu_per_call(call: Callable[[], object], times: int) -> float:
-    """Microseconds of this process's CPU per call, the best of ROUNDS rounds after a few untimed calls."""
+def best_per_call(clock: Callable[[], float], call: Callable[[], object], times: int) -> float:
+    """Microseconds of `clock` (seconds of some CPU) per call, the best of ROUNDS rounds after a few untimed calls."""
     for _ in range(min(times, 20)):
         call()
     best = float("inf")
     for _ in range(ROUNDS):
-        started = time.process_time()
+        started = clock()
         for _ in range(times):
             call()
-        best = min(best, (time.process_time() - started) / times * 1e6)
+        best = min(best, (clock() - started) / times * 1e6)
     return best
+
+
+def cpu_per_call(call: Callable[[], object], times: int) -> float:
+    """Microseconds of this process's CPU per call."""
+    return best_per_call(time.process_time, call, times)
 
 
 def wsgi_get(application: Any, path: str, cookie: str = "") -> Callable[[], object]:
@@ -84,14 +89,7 @@ def backend_cpu_per_statement(sql: str, params: dict[str, Any], times: int = 300
         fields = open(stat).read().rsplit(")", 1)[1].split()  # noqa: SIM115
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    for _ in range(20):
-        read_row(sql, params)
-    best = float("inf")
-    for _ in range(ROUNDS):
-        started = seconds()
-        for _ in range(times):
-            read_row(sql, params)
-        best = min(best, (seconds() - started) / times * 1e6)
+    best = best_per_call(seconds, lambda: read_row(sql, params), times)
     connection.close()
     return best
 
