@@ -92,11 +92,30 @@ def page(chromium: Any) -> Iterator[Any]:
     context.close()
 
 
+class OneRequestAtATime:
+    """A WSGI application answering one request at a time. The live server answers each request in its own thread,
+    but on the in-memory SQLite test database every thread shares one connection: a page's background request (the
+    service worker, the offline outbox) beside a form's POST interleaved their savepoints ("no such savepoint")."""
+
+    def __init__(self, application: Any) -> None:
+        import threading
+
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.lock:
+            return self.application(environ, start_response)
+
+
 @pytest.fixture
 def live_server(live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """pytest-django's live server, and after each test every browser page closed before the database is
-    emptied: a page's own background requests (the service worker, the offline outbox) must not still be
+    """pytest-django's live server answering one request at a time (OneRequestAtATime), and after each test every
+    browser page closed before the database is emptied: a page's own background requests must not still be
     writing while the test database is flushed ("database table is locked")."""
+    server = live_server.thread.httpd
+    if not isinstance(server.get_app(), OneRequestAtATime):  # the server lives for the whole session
+        server.set_app(OneRequestAtATime(server.get_app()))
     yield live_server
     if "chromium" in request.fixturenames:
         for context in list(request.getfixturevalue("chromium").contexts):
