@@ -75,9 +75,13 @@ class PageCache:
             self._size = 0
 
     def _keep(self, key: str, page: Page) -> None:
+        # A page set again under its key replaces the one kept: Today's page is set again when the copy kept
+        # has expired (its next item opened), and an expired copy left in place would be found, refused and
+        # rendered again on every request.
         with self._lock:
-            if key in self._local:
-                return
+            replaced = self._local.pop(key, None)
+            if replaced is not None:
+                self._size -= len(replaced[0])
             self._local[key] = page
             self._size += len(page[0])
             while self._size > self.local_bytes and self._local:

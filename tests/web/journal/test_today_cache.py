@@ -165,7 +165,12 @@ class TodayCacheTestCase(BaseTestCase):
         key = page_key(request)  # type: ignore[arg-type]
         assert key is not None
         TODAY_PAGES.set(key, (b"a page from before 07:30's item opened", timezone.now().timestamp() - 1))
-        self.assertNotIn(b"before 07:30", self.page())
+        rendered = self.page()
+        self.assertNotIn(b"before 07:30", rendered)
+        with CaptureQueriesContext(connection) as queries:
+            again = self.page()
+        self.assertEqual(len(queries), 2)  # the page rendered again is the one kept now, not the expired copy
+        self.assertEqual(without_tokens(again), without_tokens(rendered))
 
     def test_a_page_holds_until_its_next_item_opens(self) -> None:
         zone = timezone.get_current_timezone()
