@@ -501,7 +501,8 @@ def cost_lines(costs: dict[str, float | None]) -> list[str]:
     lines += [
         "",
         "PostgreSQL backend CPU per execution (prepared, as the app runs them): `SELECT 1` "
-        f"{us('backend: SELECT 1')}, the feed's version {us('backend: feed version')}, Today's user and "
-        f"version {us('backend: Today version')}.",
+        f"{us('backend: SELECT 1')}, the feed's version (its token, account and page stamp) "
+        f"{us('backend: feed version')}, Today's version (the page stamp, read with the user) "
+        f"{us('backend: Today version')}.",
     ]
     return lines

@@ -99,10 +99,9 @@ def app(prepared: dict[str, Any]) -> dict[str, float | None]:
 
     setup_django()
     from django.core.wsgi import get_wsgi_application
-    from django.utils import timezone
 
     from psoascare.web.calendarfeed.models import _version_sql
-    from psoascare.web.journal.versions import safety_window, today_version_sql
+    from psoascare.web.journal.versions import today_version_sql
     from psoascare.web.rawsql import read_row
 
     application = get_wsgi_application()
@@ -110,17 +109,14 @@ def app(prepared: dict[str, Any]) -> dict[str, float | None]:
     client = f"sessionid={prepared['client_session']}; csrftoken={csrf}"
     therapist = f"sessionid={prepared['therapist_session']}; csrftoken={csrf}"
     token = prepared["feed_path"].rsplit("/", 1)[1].removesuffix(".ics")
-    day = timezone.localdate()
     return {
         "calendar feed": cpu_per_call(wsgi_get(application, prepared["feed_path"]), 2000),
         "Today": cpu_per_call(wsgi_get(application, "/today/", client), 1000),
         "client page": cpu_per_call(wsgi_get(application, f"/clinic/clients/{prepared['client_id']}/", therapist), 100),
         "SELECT 1 through Django": cpu_per_call(lambda: read_row("SELECT 1", {}), 5000),
         "backend: SELECT 1": backend_cpu_per_statement("SELECT 1", {}),
-        "backend: feed version": backend_cpu_per_statement(_version_sql(), {"token": token, **safety_window(day)}),
-        "backend: Today version": backend_cpu_per_statement(
-            today_version_sql(), {"user": prepared["client_id"], "day": day, **safety_window(day)}
-        ),
+        "backend: feed version": backend_cpu_per_statement(_version_sql(), {"token": token}),
+        "backend: Today version": backend_cpu_per_statement(today_version_sql(), {"user": prepared["client_id"]}),
     }
 
 

@@ -6,10 +6,12 @@ Skips with a reason where no PostgreSQL answers on 127.0.0.1:5432; under CI=true
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +97,27 @@ def test_a_connection_is_checked_only_after_it_has_been_idle(empty_database: str
     assert lines["again"] == "ok 0"  # used a moment ago: not checked
     assert lines["after"] == "ok 1"  # idle: checked, found dropped, replaced
     assert lines["replaced"] == "True"
+
+
+def test_page_stamps_and_the_pages_cached_by_them_hold_on_postgresql(empty_database: str, tmp_path: object) -> None:
+    """PostgreSQL keeps the page stamps with its own triggers (statement triggers over transition tables), so the
+    stamp tests and the cache tests of Today and the feed run again there, in a pytest of their own."""
+    root = Path(__file__).resolve().parents[2]
+    modules = [
+        "tests/web/journal/test_page_stamps.py",
+        "tests/web/journal/test_today_cache.py",
+        "tests/web/calendarfeed/test_feed_cache.py",
+    ]
+    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(
+        [sys.executable, "scripts/run_pytest.py", "-q", "-p", "no:cacheprovider", *modules],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert re.search(r"\b(\d+) passed", done.stdout) is not None
+    assert " failed" not in done.stdout and " skipped" not in done.stdout

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from psoascare.web.journal.versions import digest, programme_joins, safety_columns, safety_window
+from psoascare.web.journal.versions import digest
 from psoascare.web.rawsql import read_row, table
 
 TOKEN_BYTES = 32  # 256 bits: the URL cannot be guessed, and calendar apps cannot send a password
@@ -75,28 +75,26 @@ def webcal_url(feed_url: str) -> str:
 
 @cache
 def _version_sql() -> str:
-    """One query for a calendar app's poll: the feed's client and everything the feed's bytes depend on (the
-    programme, the safety gate's rows, whether there is a therapist)."""
-    from psoascare.web.accounts.models import Profile
+    """One query for a calendar app's poll: the feed's client, if the account is active, and their page stamp
+    (psoascare.web.journal.stamps), which moves with everything the feed's bytes depend on."""
+    from psoascare.web.journal.models import PageStamp
 
-    programme, joins = programme_joins("f.client_id")
     return f"""
-        SELECT f.client_id, p.therapist_id, {", ".join(programme)}, {", ".join(safety_columns("f.client_id"))}
+        SELECT f.client_id, s.stamp
         FROM {table(CalendarFeed)} f
         JOIN {table(User)} u ON u.id = f.client_id AND u.is_active
-        LEFT JOIN {table(Profile)} p ON p.user_id = f.client_id
-        {joins}
+        LEFT JOIN {table(PageStamp)} s ON s.client_id = f.client_id
         WHERE f.token = %(token)s
     """
 
 
-def live_feed_version(token: str) -> tuple[int, str] | None:
+def live_feed_version(token: str) -> tuple[int, str | None] | None:
     """(client id, version) of the live feed this token opens, or None (unknown, stopped, or a deactivated
-    account). The version changes whenever the feed's bytes may (psoascare.web.journal.versions): the
-    assignment, its programme and its changes, the rows the safety gate reads, whether the client has a
-    therapist, the day, the site's address and zone."""
-    day = timezone.localdate()
-    row = read_row(_version_sql(), {"token": token, **safety_window(day)})
+    account). The version changes whenever the feed's bytes may: with the client's page stamp (the assignment,
+    its programme and its changes, the rows the safety gate reads, the client's therapist), the day, the site's
+    address and zone. It is None when the client has no stamp: then nothing may be cached."""
+    row = read_row(_version_sql(), {"token": token})
     if row is None:
         return None
-    return int(row[0]), digest(row, day)
+    client_id, stamp = int(row[0]), row[1]
+    return client_id, None if stamp is None else digest(row, timezone.localdate())

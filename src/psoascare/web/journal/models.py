@@ -350,3 +350,15 @@ def screening_needed(client: User, day: date) -> str | None:
         if not screenings.filter(answered_at__gte=today_record.recorded_at).exists():
             return RedFlagScreening.Trigger.PAIN_RISE
     return None
+
+
+class PageStamp(models.Model):
+    """A random number per account that the database changes, by trigger, with every write to a row the
+    client's Today page or calendar feed shows (`psoascare.web.journal.stamps`): the key of those pages'
+    caches. Made and removed with the account by trigger too, so no ORM relation: the ORM never writes it."""
+
+    client_id = models.IntegerField(primary_key=True)
+    stamp = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.stamp}"

@@ -1,21 +1,20 @@
-"""Versions of what a client's pages show, each read in one hand-written query, for caches and ETags.
+"""Versions of what a client's pages show, for caches and ETags: the client's page stamp and the day.
 
-A cached page (the calendar feed, Today) is served only while its version is unchanged. The version is read
-from the rows themselves (counts, sums, latest times and ids, and every column of the programme), not kept up
-by save signals: a bulk update, such as a therapist's review of the red-flag answers or messages marked read,
-moves it as surely as a save. The SQL is built once per process, as scalar subqueries that SQLite and PostgreSQL
-share and that each need one index probe, because the ORM's compilation of the same query costs more than
-running it.
+A cached page (the calendar feed, Today) is served only while its version is unchanged. The stamp
+(`psoascare.web.journal.stamps`) is changed by the database, by trigger, with every write to a row those pages
+show: a bulk update, such as a therapist's review of the red-flag answers or messages marked read, moves it as
+surely as a save, and in the same transaction. So a request reads one indexed row to know whether its cached page
+holds; before the stamps it read counts, sums and latest times from seven tables in one statement, which cost a
+kept page more CPU, in Python and in PostgreSQL, than everything else it did (docs/benchmarks.md).
 
-`safety_columns` is the one list of what the safety gate (`psoascare.web.journal.safety.safety_state`) reads:
-every screening of the client and the last SAFETY_PAIN_DAYS days of pain. Both versions include it.
+The day is part of the version: the safety gate reads the last week's pain, and Today shows the day's items.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from django.conf import settings
@@ -23,86 +22,15 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from psoascare.web.accounts.backends import Companion, companion_read
-from psoascare.web.rawsql import columns, read_row, table
-
-# The safety gate reads today's pain and the 7 days before it; a day more keeps midnight on the safe side.
-SAFETY_PAIN_DAYS = 8
-
-
-def summary(source: str, *aggregates: str) -> str:
-    """One scalar subquery giving several aggregates of the same rows as one text ("3:2026-11-30 …:17"): one
-    index probe instead of one per aggregate."""
-    parts = " || ':' || ".join(f"COALESCE(CAST({aggregate} AS TEXT), '')" for aggregate in aggregates)
-    return f"(SELECT {parts} {source})"
-
-
-def safety_columns(client: str) -> list[str]:
-    """Scalar subqueries over the rows `safety_state` reads for the client whose id is the SQL expression
-    `client`: any insert, review or new score moves one of them. Takes the parameters of `safety_window`.
-
-    The pain is read between two dates, not from one on: that is what the gate reads, and with both ends given
-    PostgreSQL's plan for the prepared statement expects a few rows. From one date on, it expected a third of the
-    client's year, judged its one plan too costly and planned the statement again on every call (540 µs of
-    PostgreSQL CPU a call against 83 µs, on the benchmark's clinic seed)."""
-    from psoascare.web.journal.models import PainRecord, RedFlagScreening
-
-    screenings = f"FROM {table(RedFlagScreening)} s WHERE s.client_id = {client}"
-    pain = f"FROM {table(PainRecord)} r WHERE r.client_id = {client} AND r.day BETWEEN %(since)s AND %(until)s"
-    return [
-        summary(screenings, "COUNT(*)", "MAX(s.id)", "MAX(s.reviewed_at)", "COUNT(s.reviewed_at)"),
-        summary(pain, "COUNT(*)", "MAX(r.recorded_at)", "SUM(r.score)"),
-    ]
-
-
-def programme_joins(client: str) -> tuple[list[str], str]:
-    """The columns of the client's assignment, its therapist's programme and its change log, and the joins that
-    read them (aliases a, g)."""
-    from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
-
-    changes = f"FROM {table(AssignmentChange)} c WHERE c.assignment_id = a.id"
-    selected = [
-        *columns(Assignment, "a"),
-        *columns(ProgrammeTemplate, "g"),
-        summary(changes, "COUNT(*)", "MAX(c.changed_at)"),
-    ]
-    joins = (
-        f"LEFT JOIN {table(Assignment)} a ON a.client_id = {client} "
-        f"LEFT JOIN {table(ProgrammeTemplate)} g ON g.id = a.programme_id"
-    )
-    return selected, joins
+from psoascare.web.rawsql import read_row, table
 
 
 @cache
 def today_version_sql() -> str:
-    """What the Today page shows besides the logged-in user: the programme, the safety gate's rows, the day's
-    ticks and pain, the PSFS dates, the therapist and their video link, and the unread messages."""
-    from psoascare.web.accounts.models import Profile
-    from psoascare.web.clinic.models import Message
-    from psoascare.web.journal.models import CompletedItem, PsfsAssessment
+    """The client's stamp, by the client's id (%(user)s): read with the logged-in user (`read_with_user`)."""
+    from psoascare.web.journal.models import PageStamp
 
-    programme, joins = programme_joins("u.id")
-    ticks = f"FROM {table(CompletedItem)} t WHERE t.client_id = u.id AND t.day = %(day)s"
-    psfs = f"FROM {table(PsfsAssessment)} f WHERE f.client_id = u.id"
-    unread = f"FROM {table(Message)} m WHERE m.recipient_id = u.id AND m.read_at IS NULL"
-    selected = [
-        "u.id",
-        "p.role",
-        "p.therapist_id",
-        "tp.video_call_url",
-        *programme,
-        *safety_columns("u.id"),
-        summary(ticks, "COUNT(*)", "MAX(t.id)", "MAX(t.done_at)"),
-        summary(psfs, "COUNT(*)", "MAX(f.taken_on)"),
-        f"(SELECT COUNT(*) {unread})",
-    ]
-    return f"""
-        SELECT {", ".join(selected)}
-        FROM {table(User)} u
-        LEFT JOIN {table(Profile)} p ON p.user_id = u.id
-        LEFT JOIN {table(Profile)} tp ON tp.user_id = p.therapist_id
-        {joins}
-        WHERE u.id = %(user)s AND u.is_active
-    """
+    return f"SELECT s.stamp FROM {table(PageStamp)} s WHERE s.client_id = %(user)s"
 
 
 def digest(row: Sequence[object], *context: object) -> str:
@@ -111,22 +39,18 @@ def digest(row: Sequence[object], *context: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def safety_window(day: date) -> dict[str, date]:
-    """The parameters of `safety_columns` for `day`: the days of pain the gate may read."""
-    return {"since": day - timedelta(days=SAFETY_PAIN_DAYS), "until": day}
-
-
 def today_version(client_id: int, day: date | None = None) -> str | None:
-    """The version of the client's Today page for `day` (default: today), or None for an inactive account."""
-    day = day or timezone.localdate()
-    row = read_row(today_version_sql(), {"user": client_id, "day": day, **safety_window(day)})
-    return None if row is None else digest(row, day)
+    """The version of the client's Today page for `day` (default: today), or None when the client has no stamp
+    (then nothing may be cached)."""
+    row = read_row(today_version_sql(), {"user": client_id})
+    if row is None or row[0] is None:
+        return None
+    return digest((client_id, *row), day or timezone.localdate())
 
 
 def today_version_companion() -> Companion:
     """Today's version, to be read with the logged-in user (`read_with_user`) in one statement."""
-    day = timezone.localdate()
-    return Companion(today_version_sql(), {"day": day, **safety_window(day)})
+    return Companion(today_version_sql(), {})
 
 
 def today_version_for(user: User) -> str | None:
@@ -135,5 +59,4 @@ def today_version_for(user: User) -> str | None:
     read = companion_read(user, today_version_sql())
     if read is None:
         return today_version(user.pk)
-    companion, row = read
-    return digest(row, companion.params["day"])
+    return digest((user.pk, *read[1]), timezone.localdate())
