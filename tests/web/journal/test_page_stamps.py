@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test import TransactionTestCase
 from django.utils import timezone
@@ -18,6 +19,8 @@ from psoascare.web.journal.safety import resume_routine, screen
 from psoascare.web.journal.stamps import expected_triggers, installed_triggers, on_post_migrate, on_pre_migrate
 from psoascare.web.programs.models import Assignment, AssignmentChange, ProgrammeTemplate
 from tests.web.base import PASSWORD, RED_FLAG_SLUGS, BaseTestCase
+
+PLAN = [("a migration", False)]  # what `migrate` passes its signals: something to apply
 
 
 def stamps() -> dict[int, int]:
@@ -42,6 +45,20 @@ class PageStampTestCase(BaseTestCase):
         self.assertIn(dora.pk, stamps())
         dora.delete()
         self.assertNotIn(dora.pk, stamps())
+
+    def test_a_migrate_with_nothing_to_apply_keeps_every_stamp(self) -> None:
+        self.assert_moves(lambda: call_command("migrate", verbosity=0))
+        self.assertEqual(installed_triggers(connection), expected_triggers())
+
+    def test_a_missing_trigger_comes_back_and_every_stamp_moves(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'DROP TRIGGER "psoascare_stamp_journal_painrecord_insert"'
+                + (' ON "journal_painrecord"' if connection.vendor == "postgresql" else "")
+            )
+        everyone = User.objects.all()
+        self.assert_moves(lambda: call_command("migrate", verbosity=0), *everyone)
+        self.assertEqual(installed_triggers(connection), expected_triggers())
 
     def test_a_log_in_does_not_move_the_stamp(self) -> None:
         self.assert_moves(lambda: self.client.login(username="alice", password=PASSWORD))
@@ -127,16 +144,16 @@ class MigrateTestCase(TransactionTestCase):
         slug = Assignment._meta.get_field("template_slug")
         longer = models.SlugField(max_length=120, default="bed-edge")
         longer.set_attributes_from_name("template_slug")
-        on_pre_migrate(using="default")
+        on_pre_migrate(using="default", plan=PLAN)
         with connection.schema_editor() as editor:
             editor.alter_field(Assignment, slug, longer)
-        on_post_migrate(using="default")
+        on_post_migrate(using="default", plan=PLAN)
         self.assertEqual(installed_triggers(connection), expected_triggers())
         client = create_client("erin", "erin@example.org", PASSWORD, therapist=None)
         before = stamps()[client.pk]
         Assignment.assign(client, None, "bed-edge")
         self.assertNotEqual(stamps()[client.pk], before)
-        on_pre_migrate(using="default")
+        on_pre_migrate(using="default", plan=PLAN)
         with connection.schema_editor() as editor:
             editor.alter_field(Assignment, longer, slug)
-        on_post_migrate(using="default")
+        on_post_migrate(using="default", plan=PLAN)

@@ -19,9 +19,10 @@ What a client's pages show, and so what is watched (the client ids each row name
 - the assignment, the programme it follows, and the therapist's logged changes to it;
 - the rows the safety gate reads (red-flag screenings, pain), the ticks, the PSFS, and messages to the client.
 
-Triggers are (re)installed after every `migrate` (`install_triggers`, on post_migrate). On SQLite they are
-dropped before it too: SQLite rebuilds a table to alter it, and renaming the rebuilt table fails while a trigger
-names a table that is, for that moment, gone.
+Triggers are installed after every `migrate` (`install_triggers`, on post_migrate: any missing, or written
+differently by this release, is made again). On SQLite they are dropped before a `migrate` that applies
+anything: SQLite rebuilds a table to alter it, and renaming the rebuilt table fails while a trigger names a
+table that is, for that moment, gone.
 """
 
 from __future__ import annotations
@@ -78,17 +79,31 @@ def _tables() -> tuple[str, str]:
     return User._meta.db_table, PageStamp._meta.db_table
 
 
-def install_triggers(connection: BaseDatabaseWrapper) -> None:
-    """Creates or replaces every stamp trigger, gives each account without a stamp one, and gives every stamp a
-    new value (writes made while the triggers were away must not leave a cached page standing)."""
+def install_triggers(connection: BaseDatabaseWrapper, restamp: bool = True) -> None:
+    """Creates the stamp triggers that are missing or differ from this release's, drops any other, and gives each
+    account without a stamp one. Every stamp gets a new value when `restamp` or when a trigger was missing:
+    writes made while the triggers were away must not leave a cached page standing."""
     users, stamps = _tables()
+    expected = expected_triggers()
+    before = installed_triggers(connection)
     random = POSTGRES_STAMP if connection.vendor == "postgresql" else "random()"
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for name, table in installed_triggers(connection) - expected_triggers():  # of an older release
+        for name, table in before - expected:  # of an older release
             _drop(cursor, connection.vendor, name, table)
-        for statement in _install_statements(connection.vendor, users, stamps):
-            cursor.execute(statement)
-        cursor.execute(f'UPDATE "{stamps}" SET stamp = {random}')
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            stored = dict(cursor.fetchall())
+            for name, table, sql in _sqlite(users, stamps):
+                if stored.get(name) != sql:
+                    _drop(cursor, connection.vendor, name, table)
+                    cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            for statement in _postgres(users, stamps):
+                cursor.execute(statement)
+        else:
+            raise NotImplementedError(f"page stamps are written for SQLite and PostgreSQL, not {connection.vendor}")
+        if restamp or not expected <= before:
+            cursor.execute(f'UPDATE "{stamps}" SET stamp = {random}')
         cursor.execute(
             f'INSERT INTO "{stamps}" (client_id, stamp) SELECT u.id, {random} FROM "{users}" u '
             f'WHERE NOT EXISTS (SELECT 1 FROM "{stamps}" s WHERE s.client_id = u.id)'
@@ -132,22 +147,13 @@ def expected_triggers() -> set[tuple[str, str]]:
     return watching
 
 
-def _install_statements(vendor: str, users: str, stamps: str) -> Iterable[str]:
-    if vendor == "postgresql":
-        return _postgres(users, stamps)
-    if vendor == "sqlite":
-        return _sqlite(users, stamps)
-    raise NotImplementedError(f"page stamps are written for SQLite and PostgreSQL, not {vendor}")
+def _sqlite(users: str, stamps: str) -> Iterable[tuple[str, str, str]]:
+    """(name, table, CREATE TRIGGER statement) of each row trigger (SQLite has no others), written as SQLite
+    keeps them in sqlite_master, so that an installed one can be compared."""
 
-
-def _sqlite(users: str, stamps: str) -> Iterable[str]:
-    """Row triggers: SQLite has no others."""
-
-    def trigger(table: str, event: str, body: str) -> str:
-        return (
-            f'CREATE TRIGGER IF NOT EXISTS "{PREFIX}{table}_{event.lower()}" AFTER {event} ON "{table}" '
-            f"FOR EACH ROW BEGIN {body}; END"
-        )
+    def trigger(table: str, event: str, body: str) -> tuple[str, str, str]:
+        name = f"{PREFIX}{table}_{event.lower()}"
+        return name, table, f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" FOR EACH ROW BEGIN {body}; END'
 
     def restamp(clients: str) -> str:
         return f'UPDATE "{stamps}" SET stamp = random() WHERE client_id IN ({clients})'
@@ -207,20 +213,23 @@ def _postgres(users: str, stamps: str) -> Iterable[str]:
         yield from trigger(source.table, restamp(new), restamp(new, old), restamp(old))
 
 
-def on_pre_migrate(using: str, **_: Any) -> None:
+def on_pre_migrate(using: str, plan: list[Any] | None = None, **_: Any) -> None:
+    """Before migrations run on SQLite, the triggers go (they come back after, in `on_post_migrate`)."""
     from django.db import connections
 
     connection = connections[using]
-    if connection.vendor == "sqlite" and _stamps_table_exists(connection):
+    if plan and connection.vendor == "sqlite" and _stamps_table_exists(connection):
         drop_triggers(connection)
 
 
-def on_post_migrate(using: str, **_: Any) -> None:
+def on_post_migrate(using: str, plan: list[Any] | None = None, **_: Any) -> None:
+    """After `migrate` (and a test's flush, which gives no plan): the triggers, as this release writes them.
+    A `migrate` that applied nothing keeps the stamps, and so what the caches hold."""
     from django.db import connections
 
     connection = connections[using]
     if _stamps_table_exists(connection):
-        install_triggers(connection)
+        install_triggers(connection, restamp=plan is None or bool(plan))
 
 
 def _stamps_table_exists(connection: BaseDatabaseWrapper) -> bool:
