@@ -121,3 +121,35 @@ def test_page_stamps_and_the_pages_cached_by_them_hold_on_postgresql(empty_datab
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert re.search(r"\b(\d+) passed", done.stdout) is not None
     assert " failed" not in done.stdout and " skipped" not in done.stdout
+
+
+def test_timestamps_are_read_as_djangos_own_loader_reads_them(empty_database: str, tmp_path: object) -> None:
+    """web/db/postgresql reads `timestamptz` with psycopg's own (C) loader: the same values, zones included, as
+    Django's loader gives, which is what a cursor gets once Django's is registered on it."""
+    script = (
+        "from psoascare.web.bootstrap import setup_django\n"
+        "setup_django()\n"
+        "from django.db import connection\n"
+        "from django.db.backends.postgresql.psycopg_any import register_tzloader\n"
+        "from psoascare.web.db.postgresql.base import TimestamptzLoader\n"
+        "values = ['2026-03-29 01:30:00.5+02', '2026-10-25 02:59:59.999999+01', '1970-01-01 00:00:00+00',\n"
+        "          '0001-01-01 00:00:00+00', '9999-12-31 23:59:59.999999+00', '2026-12-02 12:00:00-09:30']\n"
+        "sql = 'SELECT ' + ', '.join('%s::timestamptz' for _ in values) + ', NULL::timestamptz, now()'\n"
+        "with connection.cursor() as cursor:\n"
+        "    loader = cursor.cursor.adapters.get_loader(1184, 0)\n"
+        "    cursor.execute(sql, values)\n"
+        "    ours = cursor.fetchone()\n"
+        "with connection.cursor() as cursor:\n"
+        "    register_tzloader(connection.timezone, cursor.cursor)\n"
+        "    cursor.execute(sql, values)\n"
+        "    djangos = cursor.fetchone()\n"
+        "print('ours', issubclass(loader, TimestamptzLoader))\n"
+        "print('same', ours[:-1] == djangos[:-1])\n"
+        "print('zones', {str(value.tzinfo) for value in ours if value is not None} == {'UTC'})\n"
+        "print('aware', ours[-1].tzinfo is djangos[-1].tzinfo)\n"
+    )
+    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    assert lines == {"ours": "True", "same": "True", "zones": "True", "aware": "True"}
