@@ -37,6 +37,23 @@ def empty_database() -> Iterator[str]:
         admin.close()
 
 
+def app_environment(database: str, data_dir: object) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database, "PSOASCARE_DATA_DIR": str(data_dir), "MUJOCO_GL": "off"}
+
+
+def run_script(script: str, database: str, data_dir: object, *arguments: str) -> dict[str, str]:
+    """Runs `script` in a Python of its own on `database`; its output lines "name value", as a dict."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *arguments],
+        env=app_environment(database, data_dir),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+
+
 def test_it_migrates_and_serves_on_postgresql(empty_database: str, tmp_path: object) -> None:
     script = (
         "from psoascare.cli.serve import prepare\n"
@@ -49,10 +66,7 @@ def test_it_migrates_and_serves_on_postgresql(empty_database: str, tmp_path: obj
         "print('healthz', Client().get('/healthz').content.decode())\n"
         "print('lesson', Client().get('/learn/psoas/').status_code)\n"
     )
-    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    lines = run_script(script, empty_database, tmp_path)
     assert lines["vendor"] == "postgresql"
     assert lines["users"] == "2"  # the demo therapist and client
     assert lines["healthz"] == "ok"
@@ -87,12 +101,7 @@ def test_a_connection_is_checked_only_after_it_has_been_idle(empty_database: str
         "print('after', get('/healthz'), len(checks))\n"
         "print('replaced', connection.connection.info.backend_pid != pid)\n"
     )
-    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, ADMIN_URL], env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    lines = run_script(script, empty_database, tmp_path, ADMIN_URL)
     assert lines["first"] == "ok"
     assert lines["again"] == "ok 0"  # used a moment ago: not checked
     assert lines["after"] == "ok 1"  # idle: checked, found dropped, replaced
@@ -108,7 +117,7 @@ def test_page_stamps_and_the_pages_cached_by_them_hold_on_postgresql(empty_datab
         "tests/web/journal/test_today_cache.py",
         "tests/web/calendarfeed/test_feed_cache.py",
     ]
-    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
+    env = app_environment(empty_database, tmp_path)
     env.pop("REDIS_URL", None)
     done = subprocess.run(
         [sys.executable, "scripts/run_pytest.py", "-q", "-p", "no:cacheprovider", *modules],
@@ -148,8 +157,5 @@ def test_timestamps_are_read_as_djangos_own_loader_reads_them(empty_database: st
         "print('zones', {str(value.tzinfo) for value in ours if value is not None} == {'UTC'})\n"
         "print('aware', ours[-1].tzinfo is djangos[-1].tzinfo)\n"
     )
-    env = {**os.environ, "DATABASE_URL": empty_database, "PSOASCARE_DATA_DIR": str(tmp_path), "MUJOCO_GL": "off"}
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    lines = run_script(script, empty_database, tmp_path)
     assert lines == {"ours": "True", "same": "True", "zones": "True", "aware": "True"}
