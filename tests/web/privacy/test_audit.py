@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from psoascare.web.privacy.audit import record_access
-from psoascare.web.privacy.models import AccessLogEntry, AppendOnlyError
+from psoascare.web.privacy.audit import record_access, record_page_access
+from psoascare.web.privacy.models import AccessAction, AccessLogEntry, AccessLogShown, AppendOnlyError
 from tests.web.base import PASSWORD, BaseTestCase
 
 
@@ -34,6 +34,25 @@ class RecordAccessTests(BaseTestCase):
         request.user = AnonymousUser()
         with self.assertRaises(ValueError):
             record_access(request, self.client_a, "view-record")
+        self.assertFalse(AccessLogEntry.objects.exists())
+
+
+class RecordPageAccessTests(BaseTestCase):
+    def test_it_writes_one_entry_naming_every_client_shown(self) -> None:
+        request = RequestFactory().get("/clinic/")
+        request.user = self.therapist_x
+        record_page_access(request, [self.client_a, self.client_b], AccessAction.VIEW_DASHBOARD_ROW)
+        entry = AccessLogEntry.objects.get()
+        self.assertIsNone(entry.client)
+        shown = AccessLogShown.objects.filter(entry=entry).values_list("client", flat=True)
+        self.assertCountEqual(shown, [self.client_a.pk, self.client_b.pk])
+
+    def test_it_leaves_no_entry_when_the_clients_cannot_be_written(self) -> None:
+        request = RequestFactory().get("/clinic/")
+        request.user = self.therapist_x
+        unsaved = User(username="never-saved")
+        with self.assertRaises(ValueError):
+            record_page_access(request, [self.client_a, unsaved], AccessAction.VIEW_DASHBOARD_ROW)
         self.assertFalse(AccessLogEntry.objects.exists())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
+from django.db import transaction
 from django.http import HttpRequest
 
 from psoascare.web.privacy.models import AccessLogEntry, AccessLogShown
@@ -38,18 +39,20 @@ def record_access(request: HttpRequest, client: User, action: str) -> None:
 
 
 def record_page_access(request: HttpRequest, clients: list[User], action: str) -> None:
-    """One entry for the page view, naming every client shown (two queries, however many clients)."""
+    """One entry for the page view, naming every client shown (two statements in one transaction, however many
+    clients): an entry is never left without the clients it names, and the page waits for one commit, not two."""
     actor = request.user
     if not isinstance(actor, User) or not actor.is_authenticated:
         raise ValueError("record_page_access needs a logged-in user: an anonymous read of a record is a bug")
     if not clients:
         return
-    entry = AccessLogEntry.objects.create(
-        actor=actor,
-        actor_name=(actor.get_full_name() or actor.username)[:150],
-        client=None,
-        action=action[:40],
-        path=request.get_full_path()[:500],
-        ip=client_ip(request),
-    )
-    AccessLogShown.objects.bulk_create([AccessLogShown(entry=entry, client=client) for client in clients])
+    with transaction.atomic():
+        entry = AccessLogEntry.objects.create(
+            actor=actor,
+            actor_name=(actor.get_full_name() or actor.username)[:150],
+            client=None,
+            action=action[:40],
+            path=request.get_full_path()[:500],
+            ip=client_ip(request),
+        )
+        AccessLogShown.objects.bulk_create([AccessLogShown(entry=entry, client=client) for client in clients])
