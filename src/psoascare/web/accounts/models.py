@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -48,6 +49,12 @@ def role_of(user: object) -> str | None:
 
 def clients_of(therapist: User) -> models.QuerySet[User]:
     return User.objects.filter(profile__role=Role.CLIENT, profile__therapist=therapist).order_by("username")
+
+
+def client_ids_of(therapist: User) -> models.QuerySet[Profile, Any]:
+    """The ids of `clients_of(therapist)`, for `client_id IN (…)`: from the profiles alone (the users' table
+    joined in would be read whole for every such subquery)."""
+    return Profile.objects.filter(role=Role.CLIENT, therapist=therapist).values("user_id")
 
 
 def create_therapist(username: str, email: str, password: str) -> User:

@@ -40,7 +40,7 @@ from django.utils import timezone
 from psoascare.knowledge.outcomes import Change, nprs_weekly_change
 from psoascare.knowledge.safety import unreviewed_level
 from psoascare.routines.schedule import DueItem
-from psoascare.web.accounts.models import clients_of
+from psoascare.web.accounts.models import client_ids_of, clients_of
 from psoascare.web.clinic.models import Message
 from psoascare.web.journal.models import CompletedItem, DeskEvent, PainRecord, RedFlagScreening, StretchSession
 from psoascare.web.journal.safety import SafetyState
@@ -131,13 +131,15 @@ class ClientSummary:
     @property
     def attention(self) -> tuple[int, ...]:
         """Sort key: red flags first, then pain getting worse, low adherence, and long silence."""
-        now = timezone.now()
+        return self.attention_at(timezone.now())
+
+    def attention_at(self, now: datetime) -> tuple[int, ...]:
         silent_days = (now - self.last_activity).days if self.last_activity else 999
-        adherence = self.adherence.percent if self.adherence.percent is not None else 100
+        percent = self.adherence.percent
         return (
             0 if self.open_red_flag else 1,
             0 if self.pain_trend and self.pain_trend.meaningful and self.pain_trend.direction == "worse" else 1,
-            adherence,
+            100 if percent is None else percent,
             -silent_days,
         )
 
@@ -200,12 +202,22 @@ def adherence_from(
 
 
 def _window_start(assigned_at: datetime, end: date, days: int) -> date:
-    first = end - timedelta(days=days - 1)
-    # A programme assigned two days or more before the window began started before it, in any time zone:
-    # no local-time conversion needed (the common case, and the costly part for a thousand clients).
-    if assigned_at < datetime.combine(first - timedelta(days=2), time(0), tzinfo=UTC):
-        return first
-    return max(first, timezone.localtime(assigned_at).date())
+    return _WindowStart(end, days)(assigned_at)
+
+
+class _WindowStart:
+    """The first day of a client's window: the window's first day, or the day the programme was assigned."""
+
+    def __init__(self, end: date, days: int) -> None:
+        self.first = end - timedelta(days=days - 1)
+        # A programme assigned two days or more before the window began started before it, in any time zone:
+        # no local-time conversion needed (the common case, and the costly part for a thousand clients).
+        self.surely_before = datetime.combine(self.first - timedelta(days=2), time(0), tzinfo=UTC)
+
+    def __call__(self, assigned_at: datetime) -> date:
+        if assigned_at < self.surely_before:
+            return self.first
+        return max(self.first, timezone.localtime(assigned_at).date())
 
 
 def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime | None = None) -> Adherence:
@@ -243,7 +255,7 @@ class _Schedules:
         self.scheduled: dict[tuple[tuple[Any, ...], date], _Scheduled] = {}
 
     @staticmethod
-    def rows(ids: QuerySet[User, Any]) -> Iterable[tuple[Any, ...]]:
+    def rows(ids: QuerySet[Any, Any]) -> Iterable[tuple[Any, ...]]:
         """(client id, assigned at, *set-up) for these clients' assignments."""
         fields = [Cast(f, TextField()) if f in JSON_SETUP_FIELDS else F(f) for f in SETUP_FIELDS]
         return Assignment.objects.filter(client_id__in=ids).order_by().values_list("client_id", "assigned_at", *fields)
@@ -325,7 +337,7 @@ def with_details(shown: Sequence[ClientSummary]) -> list[ClientSummary]:
 
 
 def summaries(
-    clients: Sequence[ClientRow], ids: QuerySet[User, Any], today: date, now: datetime | None = None
+    clients: Sequence[ClientRow], ids: QuerySet[Any, Any], today: date, now: datetime | None = None
 ) -> list[ClientSummary]:
     """Summaries of `clients` (from `client_rows`); `ids` is a query for their ids, used as a subquery."""
     now = timezone.localtime(now)
@@ -365,32 +377,41 @@ def summaries(
     ticks = CompletedItem.objects.filter(client_id__in=ids, day__range=(first, today))
     for client_id, day, key in ticks.order_by().values_list("client_id", "day", "item_key"):
         done[client_id].add((day, key))
+    window_start = _WindowStart(today, WEEK)
+    # Most clients share their answers to these two rules: each distinct input is worked out once per page.
+    paused_by_outcomes: dict[tuple[str, ...], bool] = {}
+    trend_by_means: dict[tuple[float | None, float | None], Change | None] = {}
+    last_week = today - timedelta(days=WEEK)
     rows = []
     for client in clients:
         screenings = flagged.get(client.pk, [])
-        # The pause is the gate's own rule (SafetyState.paused over unreviewed_level); whether the questions are
-        # due again does not change it, and the client page and the gate itself ask that separately.
-        state = SafetyState(
-            level=unreviewed_level(s.outcome for s in screenings),
-            screening_due=None,
-            flagged=tuple(screenings),
-            has_therapist=True,
-        )
+        outcomes = tuple(s.outcome for s in screenings)
+        paused = paused_by_outcomes.get(outcomes)
+        if paused is None:
+            # The pause is the gate's own rule (SafetyState.paused over unreviewed_level); whether the questions
+            # are due again does not change it, and the client page and the gate itself ask that separately.
+            state = SafetyState(unreviewed_level(outcomes), screening_due=None, flagged=(), has_therapist=True)
+            paused = paused_by_outcomes[outcomes] = state.paused
+        means = pain.get(client.pk, {})
+        trend_key = (means.get(today), means.get(last_week))
+        if trend_key in trend_by_means:
+            trend = trend_by_means[trend_key]
+        else:
+            trend = trend_by_means[trend_key] = nprs_weekly_change(means, today)
         assignment = assignments.get(client.pk)
         adherence = Adherence(0, 0)
         if assignment is not None:
             assigned_at, *setup = assignment
-            start = _window_start(assigned_at, today, WEEK)
-            adherence = schedules.for_setup(tuple(setup), start).adherence(done[client.pk])
+            adherence = schedules.for_setup(tuple(setup), window_start(assigned_at)).adherence(done[client.pk])
         rows.append(
             ClientSummary(
                 row=client,
                 adherence=adherence,
                 last_pain=None,  # read for the shown rows only (with_details)
-                pain_trend=nprs_weekly_change(pain.get(client.pk, {}), today),
+                pain_trend=trend,
                 open_red_flag=screenings[0] if screenings else None,
                 last_activity=client.last_activity,
-                paused=state.paused,
+                paused=paused,
                 has_routine=assignment is not None,
             )
         )
@@ -425,9 +446,14 @@ class Dashboard:
 def dashboard(therapist: User, today: date, search: str = "", page: str | int | None = 1) -> Dashboard:
     """The therapist's clients matching `search`, ranked by who needs attention, PAGE_SIZE at a time."""
     search = search.strip()[:SEARCH_MAX_LENGTH]
-    clients = clients_of(therapist).filter(search_filter(search)) if search else clients_of(therapist)
-    rows = summaries(client_rows(clients), clients.values("pk"), today)
-    ranked = sorted(rows, key=lambda row: row.attention)
+    if search:
+        clients = clients_of(therapist).filter(search_filter(search))
+        ids: QuerySet[Any, Any] = clients.values("pk")
+    else:
+        clients, ids = clients_of(therapist), client_ids_of(therapist)
+    rows = summaries(client_rows(clients), ids, today)
+    now = timezone.now()
+    ranked = sorted(rows, key=lambda row: row.attention_at(now))
     shown = Paginator(ranked, PAGE_SIZE).get_page(page)
     shown.object_list = with_details(list(shown.object_list))
     return Dashboard(shown, len(ranked), search)
