@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from psoascare.web.accounts.models import Profile, create_client
@@ -48,6 +49,29 @@ class PageStampTestCase(BaseTestCase):
 
     def test_a_migrate_with_nothing_to_apply_keeps_every_stamp(self) -> None:
         self.assert_moves(lambda: call_command("migrate", verbosity=0))
+        self.assertEqual(installed_triggers(connection), expected_triggers())
+
+    def test_a_migrate_with_nothing_to_apply_leaves_the_triggers_and_their_tables_alone(self) -> None:
+        with CaptureQueriesContext(connection) as captured:
+            call_command("migrate", verbosity=0)
+        statements = [query["sql"].upper() for query in captured.captured_queries]
+        self.assertFalse([sql for sql in statements if "TRIGGER" in sql and not sql.startswith("SELECT")])
+        self.assertFalse([sql for sql in statements if "FUNCTION" in sql and not sql.startswith("SELECT")])
+
+    def test_a_trigger_written_differently_is_made_again(self) -> None:
+        name, table = "psoascare_stamp_journal_painrecord_insert", "journal_painrecord"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # as an older release left it: another digest on its function
+                cursor.execute(f"COMMENT ON FUNCTION psoascare_stamp_{table}() IS 'an older release'")
+            else:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+                cursor.execute(f'CREATE TRIGGER "{name}" AFTER INSERT ON "{table}" BEGIN SELECT 1; END')
+        with CaptureQueriesContext(connection) as captured:
+            call_command("migrate", verbosity=0)
+        made = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("CREATE TRIGGER")]
+        self.assertEqual([sql.split('"')[1] for sql in made if f'ON "{table}"' in sql][:1], [name])
+        self.assert_moves(lambda: PainRecord.objects.create(client=self.client_a, day=timezone.localdate(), score=3),
+                          self.client_a)  # fmt: skip
         self.assertEqual(installed_triggers(connection), expected_triggers())
 
     def test_a_missing_trigger_comes_back_and_every_stamp_moves(self) -> None:

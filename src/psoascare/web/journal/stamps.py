@@ -20,13 +20,16 @@ What a client's pages show, and so what is watched (the client ids each row name
 - the rows the safety gate reads (red-flag screenings, pain), the ticks, the PSFS, and messages to the client.
 
 Triggers are installed after every `migrate` (`install_triggers`, on post_migrate: any missing, or written
-differently by this release, is made again). On SQLite they are dropped before a `migrate` that applies
+differently by this release, is made again; on PostgreSQL each function's comment holds a digest of the
+statements that made it and its triggers, so a start-up that finds them as written leaves them, and their
+tables, alone). On SQLite they are dropped before a `migrate` that applies
 anything: SQLite rebuilds a table to alter it, and renaming the rebuilt table fails while a trigger names a
 table that is, for that moment, gone.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -98,8 +101,20 @@ def install_triggers(connection: BaseDatabaseWrapper, restamp: bool = True) -> N
                     _drop(cursor, connection.vendor, name, table)
                     cursor.execute(sql)
         elif connection.vendor == "postgresql":
-            for statement in _postgres(users, stamps):
-                cursor.execute(statement)
+            cursor.execute(
+                "SELECT proname, obj_description(oid, 'pg_proc') FROM pg_proc WHERE proname LIKE %s ESCAPE '\\'",
+                [_LIKE],
+            )
+            fingerprints = dict(cursor.fetchall())
+            for function, triggers, statements in _postgres(users, stamps):
+                # Unchanged and complete: nothing to do. Dropping and making a trigger again locks its table
+                # against every reader until the transaction ends, on each start-up of each server.
+                fingerprint = _fingerprint(statements)
+                if fingerprints.get(function) == fingerprint and triggers <= before:
+                    continue
+                for statement in statements:
+                    cursor.execute(statement)
+                cursor.execute(f"COMMENT ON FUNCTION \"{function}\"() IS '{fingerprint}'")
         else:
             raise NotImplementedError(f"page stamps are written for SQLite and PostgreSQL, not {connection.vendor}")
         if restamp or not expected <= before:
@@ -167,29 +182,40 @@ def _sqlite(users: str, stamps: str) -> Iterable[tuple[str, str, str]]:
         yield trigger(source.table, "DELETE", restamp(old))
 
 
-def _postgres(users: str, stamps: str) -> Iterable[str]:
-    """Statement triggers over transition tables (one trigger per event: each has its own): a bulk insert of a
+def _fingerprint(statements: list[str]) -> str:
+    """What a function's comment holds: the digest of the statements that made it and its triggers."""
+    return "psoascare page stamps " + hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
+def _postgres(users: str, stamps: str) -> Iterable[tuple[str, set[tuple[str, str]], list[str]]]:
+    """Per watched table: its function's name, its (trigger, table) pairs, and the statements that make them.
+    Statement triggers over transition tables (one trigger per event: each has its own): a bulk insert of a
     million rows restamps each client once. Stamps are locked in client order, so that two transactions that
     restamp many clients cannot deadlock."""
 
-    def trigger(table: str, on_insert: str, on_update: str | None, on_delete: str) -> Iterable[str]:
+    def trigger(
+        table: str, on_insert: str, on_update: str | None, on_delete: str
+    ) -> tuple[str, set[tuple[str, str]], list[str]]:
         function = f"{PREFIX}{table}"
-        yield (
+        statements = [
             f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN '
             f"IF TG_OP = 'INSERT' THEN {on_insert}; "
             f"ELSIF TG_OP = 'UPDATE' THEN {on_update or 'NULL'}; "
             f"ELSE {on_delete}; END IF; RETURN NULL; END $$"
-        )
+        ]
         events = [("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows")]
         if on_update is not None:
             events.append(("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
+        triggers = set()
         for event, referencing in events:
             name = f"{function}_{event.lower()}"
-            yield f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"'
-            yield (
+            triggers.add((name, table))
+            statements.append(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
+            statements.append(
                 f'CREATE TRIGGER "{name}" AFTER {event} ON "{table}" REFERENCING {referencing} '
                 f'FOR EACH STATEMENT EXECUTE FUNCTION "{function}"()'
             )
+        return function, triggers, statements
 
     def clients_of(template: str, rows: str) -> str:
         return f"SELECT c.id FROM {rows} r CROSS JOIN LATERAL ({template.format(row='r')}) c(id)"
@@ -201,7 +227,7 @@ def _postgres(users: str, stamps: str) -> Iterable[str]:
             "WHERE s.client_id = locked.client_id"
         )
 
-    yield from trigger(
+    yield trigger(
         users,
         f'INSERT INTO "{stamps}" (client_id, stamp) SELECT id, {POSTGRES_STAMP} FROM new_rows '
         "ON CONFLICT (client_id) DO NOTHING",
@@ -210,7 +236,7 @@ def _postgres(users: str, stamps: str) -> Iterable[str]:
     )
     for source in watched():
         new, old = clients_of(source.clients, "new_rows"), clients_of(source.clients, "old_rows")
-        yield from trigger(source.table, restamp(new), restamp(new, old), restamp(old))
+        yield trigger(source.table, restamp(new), restamp(new, old), restamp(old))
 
 
 def on_pre_migrate(using: str, plan: list[Any] | None = None, **_: Any) -> None:
