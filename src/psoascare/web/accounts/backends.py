@@ -28,10 +28,13 @@ from psoascare.web.rawsql import columns, read_row, table
 @dataclass(frozen=True)
 class Companion:
     """A SELECT of at most one row, read in the same statement as the logged-in user. Its SQL takes the user's id
-    as %(user)s and its other parameters from `params`."""
+    as %(user)s and its other parameters from `params`. `with_therapist=False`: the view reads the therapist
+    itself when it needs them (the ORM loads `.profile.therapist` on first use), and the statement leaves out
+    their two rows, which a page answered from its cache never looks at."""
 
     sql: str
     params: Mapping[str, Any]
+    with_therapist: bool = True
 
 
 _companion: ContextVar[Companion | None] = ContextVar("user_companion", default=None)
@@ -66,14 +69,13 @@ def companion_read(user: Any, sql: str) -> tuple[Companion, tuple[Any, ...]] | N
 
 
 @cache
-def _user_sql(companion_sql: str | None = None) -> str:
+def _user_sql(companion_sql: str | None = None, with_therapist: bool = True) -> str:
     users, profiles = table(User), table(Profile)
-    selected = [*columns(User, "u"), *columns(Profile, "p"), *columns(User, "t"), *columns(Profile, "tp")]
-    joins = (
-        f"LEFT JOIN {profiles} p ON p.user_id = u.id "
-        f"LEFT JOIN {users} t ON t.id = p.therapist_id "
-        f"LEFT JOIN {profiles} tp ON tp.user_id = t.id "
-    )
+    selected = [*columns(User, "u"), *columns(Profile, "p")]
+    joins = f"LEFT JOIN {profiles} p ON p.user_id = u.id "
+    if with_therapist:
+        selected += [*columns(User, "t"), *columns(Profile, "tp")]
+        joins += f"LEFT JOIN {users} t ON t.id = p.therapist_id LEFT JOIN {profiles} tp ON tp.user_id = t.id "
     if companion_sql is not None:  # its columns after the user's; NULLs when it finds no row
         selected.append("c.*")
         joins += f"LEFT JOIN ({companion_sql}) c ON 1 = 1 "
@@ -108,37 +110,43 @@ def _instance(model: type[models.Model], values: list[Any]) -> Any:
 
 def user_with_profiles(user_id: int) -> User | None:
     """The user with `.profile`, `.profile.therapist` and `.profile.therapist.profile` loaded (each None-safe as
-    with select_related: a user without a profile raises RelatedObjectDoesNotExist on `.profile`)."""
+    with select_related: a user without a profile raises RelatedObjectDoesNotExist on `.profile`); the therapist
+    is left to the ORM when the view's companion says so."""
     companion = _companion.get()
+    with_therapist = companion is None or companion.with_therapist
     if companion is None:
         row = read_row(_user_sql(), {"user": user_id})
     else:
-        row = read_row(_user_sql(companion.sql), {**companion.params, "user": user_id})
+        row = read_row(_user_sql(companion.sql, with_therapist), {**companion.params, "user": user_id})
     if row is None:
         return None
     user_width, profile_width = len(User._meta.concrete_fields), len(Profile._meta.concrete_fields)
-    width = 2 * (user_width + profile_width)
+    width = (2 if with_therapist else 1) * (user_width + profile_width)
     values, companion_values = list(row[:width]), row[width:]
     for position, converters, column in _converters(connection.vendor):
-        for convert in converters:
-            values[position] = convert(values[position], column, connection)
+        if position < width:
+            for convert in converters:
+                values[position] = convert(values[position], column, connection)
     parts, start = [], 0
-    for part_width in (user_width, profile_width, user_width, profile_width):
+    for part_width in (user_width, profile_width, user_width, profile_width)[: 4 if with_therapist else 2]:
         parts.append(values[start : start + part_width])
         start += part_width
     user, profile = _instance(User, parts[0]), _instance(Profile, parts[1])
-    therapist, therapist_profile = _instance(User, parts[2]), _instance(Profile, parts[3])
     reverse = Profile._meta.get_field("user").remote_field  # User.profile
     reverse.set_cached_value(user, profile)
     if profile is not None:
         Profile._meta.get_field("user").set_cached_value(profile, user)
+    if companion is not None:
+        user._companion = (companion, companion_values)
+    if not with_therapist:
+        return user
+    therapist, therapist_profile = _instance(User, parts[2]), _instance(Profile, parts[3])
+    if profile is not None:
         Profile._meta.get_field("therapist").set_cached_value(profile, therapist)
     if therapist is not None:
         reverse.set_cached_value(therapist, therapist_profile)
         if therapist_profile is not None:
             Profile._meta.get_field("user").set_cached_value(therapist_profile, therapist)
-    if companion is not None:
-        user._companion = (companion, companion_values)
     return user
 
 

@@ -51,6 +51,18 @@ def clients_of(therapist: User) -> models.QuerySet[User]:
     return User.objects.filter(profile__role=Role.CLIENT, profile__therapist=therapist).order_by("username")
 
 
+def therapist_video_call_url(client: User) -> str:
+    """The client's therapist's video-call link, or "": from the therapist loaded with the user where they were
+    (`accounts.backends`), else in one query."""
+    profile = client.profile
+    if Profile._meta.get_field("therapist").is_cached(profile):
+        therapist = profile.therapist
+        return therapist.profile.video_call_url if therapist is not None else ""
+    if profile.therapist_id is None:
+        return ""
+    return Profile.objects.filter(user_id=profile.therapist_id).values_list("video_call_url", flat=True).first() or ""
+
+
 def client_ids_of(therapist: User) -> models.QuerySet[Profile, Any]:
     """The ids of `clients_of(therapist)`, for `client_id IN (…)`: from the profiles alone (the users' table
     joined in would be read whole for every such subquery)."""

@@ -49,8 +49,9 @@ def today_version(client_id: int, day: date | None = None) -> str | None:
 
 
 def today_version_companion() -> Companion:
-    """Today's version, to be read with the logged-in user (`read_with_user`) in one statement."""
-    return Companion(today_version_sql(), {})
+    """Today's version, to be read with the logged-in user (`read_with_user`) in one statement. A kept page does
+    not show the therapist; a page rendered afresh reads them (`journal.views._today_context`)."""
+    return Companion(today_version_sql(), {}, with_therapist=False)
 
 
 def today_version_for(user: User) -> str | None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from psoascare.web.accounts.access import AuthenticatedHttpRequest, client_required
 from psoascare.web.accounts.backends import read_with_user
+from psoascare.web.accounts.models import therapist_video_call_url
 from psoascare.web.forms import bound_data
 from psoascare.web.journal import today_page
 from psoascare.web.journal.forms import PainForm, PsfsForm, RedFlagForm, TickForm
@@ -54,13 +55,12 @@ def today(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _today_context(
     client: User, pain_form: PainForm, today: Today | None = None, state: SafetyState | None = None, **extra: object
 ) -> dict[str, object]:
-    therapist = client.profile.therapist
     return {
         **safety_context(state or safety_state(client)),
         "today": today or today_for(client),
         "pain_form": pain_form,
         "psfs_due": PsfsAssessment.is_due(client, timezone.localdate()),
-        "video_call_url": therapist.profile.video_call_url if therapist else "",
+        "video_call_url": therapist_video_call_url(client),
         **extra,
     }
 
