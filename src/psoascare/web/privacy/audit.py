@@ -25,10 +25,30 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def record_access(request: HttpRequest, client: User, action: str) -> None:
     """Write who (the logged-in user) did what (`action`, e.g. "view-record") to whose record, from where."""
+    _write_entry(request, client, action)
+
+
+def record_page_access(request: HttpRequest, clients: list[User], action: str) -> None:
+    """One entry for the page view, naming every client shown (two statements in one transaction, however many
+    clients): an entry is never left without the clients it names, and the page waits for one commit, not two."""
+    if not clients:
+        _reader(request)  # an anonymous page view is a bug even when it showed no one
+        return
+    with transaction.atomic():
+        entry = _write_entry(request, None, action)
+        AccessLogShown.objects.bulk_create([AccessLogShown(entry=entry, client=client) for client in clients])
+
+
+def _reader(request: HttpRequest) -> User:
     actor = request.user
     if not isinstance(actor, User) or not actor.is_authenticated:
-        raise ValueError("record_access needs a logged-in user: an anonymous read of a record is a bug")
-    AccessLogEntry.objects.create(
+        raise ValueError("the access log needs a logged-in reader: an anonymous read of a record is a bug")
+    return actor
+
+
+def _write_entry(request: HttpRequest, client: User | None, action: str) -> AccessLogEntry:
+    actor = _reader(request)
+    return AccessLogEntry.objects.create(
         actor=actor,
         actor_name=(actor.get_full_name() or actor.username)[:150],
         client=client,
@@ -36,23 +56,3 @@ def record_access(request: HttpRequest, client: User, action: str) -> None:
         path=request.get_full_path()[:500],
         ip=client_ip(request),
     )
-
-
-def record_page_access(request: HttpRequest, clients: list[User], action: str) -> None:
-    """One entry for the page view, naming every client shown (two statements in one transaction, however many
-    clients): an entry is never left without the clients it names, and the page waits for one commit, not two."""
-    actor = request.user
-    if not isinstance(actor, User) or not actor.is_authenticated:
-        raise ValueError("record_page_access needs a logged-in user: an anonymous read of a record is a bug")
-    if not clients:
-        return
-    with transaction.atomic():
-        entry = AccessLogEntry.objects.create(
-            actor=actor,
-            actor_name=(actor.get_full_name() or actor.username)[:150],
-            client=None,
-            action=action[:40],
-            path=request.get_full_path()[:500],
-            ip=client_ip(request),
-        )
-        AccessLogShown.objects.bulk_create([AccessLogShown(entry=entry, client=client) for client in clients])
