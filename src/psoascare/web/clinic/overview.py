@@ -201,10 +201,6 @@ def adherence_from(
     return _Scheduled.of(due_by_day, start, now).adherence(done)
 
 
-def _window_start(assigned_at: datetime, end: date, days: int) -> date:
-    return _WindowStart(end, days)(assigned_at)
-
-
 class _WindowStart:
     """The first day of a client's window: the window's first day, or the day the programme was assigned."""
 
@@ -225,7 +221,7 @@ def stretch_adherence(client: User, end: date, days: int = WEEK, now: datetime |
     assignment = Assignment.objects.filter(client=client).select_related("programme").first()
     if assignment is None:
         return Adherence(0, 0)
-    start = _window_start(assignment.assigned_at, end, days)
+    start = _WindowStart(end, days)(assignment.assigned_at)
     done = set(CompletedItem.objects.filter(client=client, day__range=(start, end)).values_list("day", "item_key"))
     return adherence_from(assignment.due_between(start, end), done, start, timezone.localtime(now))
 
